@@ -1,0 +1,36 @@
+"""``show`` and ``check``: the flow's graph, without running anything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from ..graph.render import show
+from ..runtime.run import checked_graph
+from .options import shared, with_shared_options
+
+
+def make_show(env) -> click.Command:
+    @click.pass_context
+    def callback(ctx: click.Context, **kwargs: Any) -> int:
+        opts = shared(ctx, kwargs)
+        graph = checked_graph(env.flow_cls, opts["with_decorators"])
+        click.echo(show(graph), nl=False)
+        return 0
+
+    return with_shared_options(click.Command(
+        "show", callback=callback, help="Show the steps, their docstrings and transitions."))
+
+
+def make_check(env) -> click.Command:
+    @click.pass_context
+    def callback(ctx: click.Context, **kwargs: Any) -> int:
+        opts = shared(ctx, kwargs)
+        graph = checked_graph(env.flow_cls, opts["with_decorators"])
+        click.echo("Flow %s is valid: %d steps, %d parameters." % (
+            graph.name, len(graph.nodes), len(env.flow_cls._parameters())))
+        return 0
+
+    return with_shared_options(click.Command(
+        "check", callback=callback, help="Check the flow's graph; report every problem at once (exit 2)."))

@@ -1,0 +1,57 @@
+"""``logs`` and ``dump``: look at a task of a past (or running) run."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional
+
+import click
+
+from ..datastore.flow_store import open_flow_store
+from ..datastore.root import resolve_root
+from ..inspect_task import artifact_rows, read_logs, rows_as_json, rows_as_table
+from .options import shared, with_shared_options
+from .pathspec import find_task
+
+
+def _task_store(env, opts, pathspec: str):
+    root = resolve_root(opts["datastore_root"], env.flow_file, create=False)
+    return find_task(open_flow_store(root, env.flow_cls._graph().name), pathspec)
+
+
+def make_logs(env) -> click.Command:
+    @click.pass_context
+    def callback(ctx: click.Context, pathspec: str, stdout: bool, stderr: bool, attempt: Optional[int],
+                 **kwargs: Any) -> int:
+        opts = shared(ctx, kwargs)
+        logs = read_logs(_task_store(env, opts, pathspec), attempt)
+        both = not stdout and not stderr
+        if stdout or both:
+            sys.stdout.buffer.write(logs["stdout"])
+            sys.stdout.flush()
+        if stderr or both:
+            sys.stderr.buffer.write(logs["stderr"])
+            sys.stderr.flush()
+        return 0
+
+    return with_shared_options(click.Command("logs", callback=callback, params=[
+        click.Argument(["pathspec"]),
+        click.Option(["--stdout"], is_flag=True, help="Only the task's standard output."),
+        click.Option(["--stderr"], is_flag=True, help="Only the task's standard error."),
+        click.Option(["--attempt"], type=click.IntRange(min=0), default=None,
+                     help="Which attempt (0-based; default: the last)."),
+    ], help="Print the output of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))
+
+
+def make_dump(env) -> click.Command:
+    @click.pass_context
+    def callback(ctx: click.Context, pathspec: str, as_json: bool, **kwargs: Any) -> int:
+        opts = shared(ctx, kwargs)
+        rows = artifact_rows(_task_store(env, opts, pathspec))
+        click.echo(rows_as_json(rows) if as_json else rows_as_table(rows))
+        return 0
+
+    return with_shared_options(click.Command("dump", callback=callback, params=[
+        click.Argument(["pathspec"]),
+        click.Option(["--json", "as_json"], is_flag=True, help="Print JSON (values that are not JSON as repr)."),
+    ], help="Summarise the artifacts of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))

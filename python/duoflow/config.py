@@ -1,0 +1,57 @@
+"""Settings read from the environment, each with its default in one place."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+DEFAULT_MAX_NUM_SPLITS = 10000
+DEFAULT_LAUNCHER = "fork"
+LAUNCHERS = ("fork", "spawn")
+DATASTORE_DIRNAME = ".duoflow"
+
+# Files of the flow's directory that go into the code snapshot of every run.
+DEFAULT_PACKAGE_SUFFIXES = (".py", ".R", ".r", ".Rmd", ".txt", ".md", ".json", ".yaml", ".yml",
+                            ".toml", ".cfg", ".ini", ".sql", ".sh")
+CODE_PACKAGE_MAX_FILE_BYTES = 1024 * 1024
+CODE_PACKAGE_MAX_TOTAL_BYTES = 20 * 1024 * 1024
+
+
+def default_max_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_launcher() -> str:
+    """``DUOFLOW_LAUNCHER`` when set to a known launcher, else fork."""
+    value = os.environ.get("DUOFLOW_LAUNCHER", DEFAULT_LAUNCHER).strip() or DEFAULT_LAUNCHER
+    return value
+
+
+def datastore_root_from_env():
+    """``DUOFLOW_DATASTORE_ROOT`` or None."""
+    return os.environ.get("DUOFLOW_DATASTORE_ROOT") or None
+
+
+def package_suffixes() -> tuple:
+    """Suffixes of the files kept in the code snapshot (``DUOFLOW_PACKAGE_SUFFIXES``, comma-separated)."""
+    value = os.environ.get("DUOFLOW_PACKAGE_SUFFIXES")
+    if not value:
+        return DEFAULT_PACKAGE_SUFFIXES
+    return tuple(s.strip() if s.strip().startswith(".") else "." + s.strip()
+                 for s in value.split(",") if s.strip())
+
+
+def username() -> str:
+    """Who runs the flow: ``DUOFLOW_USER``, then the login name; root is a user like any other."""
+    for var in ("DUOFLOW_USER", "USER", "USERNAME", "LOGNAME"):
+        value = os.environ.get(var)
+        if value:
+            return value
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry, e.g. in some containers
+        return "unknown"

@@ -1,0 +1,94 @@
+"""Artifact values in and out of the datastore: encode + store, look up + decode.
+
+An artifact-index entry (one per name in ``artifacts.json``) is
+``{"sha", "size", "encoding", "version", "type", "r_class"}`` for a stored blob, or the same with
+``"inline"`` instead of ``"sha"`` for a small value kept in the index itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from ..exceptions import ArtifactDecodeError, ArtifactNotFoundError, DuoflowError, InvalidArtifactNameError
+from ..graph.names import is_valid_name
+from ..util.suggest import did_you_mean
+from .cas import BlobStore
+from .codecs import decode_value, encode_value
+
+
+def check_artifact_name(name: object) -> None:
+    """Refuse names that are not identifiers (``../x``, ``a/b``, ``''``) before anything is stored."""
+    if not is_valid_name(name):
+        raise InvalidArtifactNameError(
+            "%r is not a valid artifact name" % (name,),
+            ["Artifact names must be identifiers (letters, digits and underscores) so they can be "
+             "read as self.name in Python and self$name in R, and stored safely."],
+            "Rename it, e.g. %s." % _suggest_identifier(name))
+
+
+def _suggest_identifier(name: object) -> str:
+    text = "".join(c if c.isalnum() else "_" for c in str(name)).strip("_") or "value"
+    return text if not text[0].isdigit() else "x_" + text
+
+
+def store_value(blobs: BlobStore, name: str, value: Any) -> Dict[str, Any]:
+    """Encode and store one value; returns its index entry."""
+    check_artifact_name(name)
+    try:
+        encoded = encode_value(value)
+    except DuoflowError:
+        raise
+    except Exception as exc:
+        raise DuoflowError(
+            "Cannot store artifact '%s' (%s)" % (name, type(value).__name__),
+            ["%s: %s" % (type(exc).__name__, exc)],
+            "Artifacts must be picklable: open files, locks, sockets and generators are not. "
+            "Store the data they hold instead, or keep the object in an attribute whose name "
+            "starts with '_' (not stored).") from exc
+    entry = {
+        "encoding": encoded.encoding,
+        "version": encoded.version,
+        "type": encoded.python_type,
+        "r_class": encoded.r_class,
+    }
+    entry.update(encoded.extra)
+    if encoded.is_inline:
+        entry["inline"] = encoded.inline
+        entry["size"] = 0
+    else:
+        entry["sha"], entry["size"] = blobs.save(encoded.payload)
+    return entry
+
+
+def load_value(blobs: BlobStore, name: str, entry: Dict[str, Any], where: str) -> Any:
+    """Decode one artifact from its entry; ``where`` (a pathspec) names the task in errors."""
+    what = "artifact '%s' of %s" % (name, where)
+    payload = None if "inline" in entry else blobs.load(entry["sha"], what)
+    try:
+        return decode_value(payload, entry)
+    except DuoflowError:
+        raise
+    except Exception as exc:
+        raise ArtifactDecodeError(
+            "Cannot load %s" % what,
+            ["It was stored as %s (encoding %s): %s: %s"
+             % (entry.get("type"), entry.get("encoding"), type(exc).__name__, exc)],
+            _decode_hint(exc)) from exc
+
+
+def _decode_hint(exc: Exception) -> str:
+    if isinstance(exc, (ModuleNotFoundError, AttributeError)):
+        return ("The value's class comes from a module or version this Python does not have; "
+                "install the same packages as the run that stored it.")
+    return "The value may need the package versions of the run that stored it."
+
+
+def missing_artifact(name: str, where: str, available: Iterable[str], hint: Optional[str] = None) -> ArtifactNotFoundError:
+    """The error for an artifact a task does not have, listing what it has."""
+    names: List[str] = sorted(available)
+    listed = ", ".join(names) if names else "none"
+    suggestion = did_you_mean(name, names).strip()
+    return ArtifactNotFoundError(
+        "%s has no artifact '%s'" % (where, name),
+        ["Its artifacts: %s." % listed],
+        suggestion or hint)

@@ -1,0 +1,84 @@
+"""One flow's part of the datastore: its runs, their tasks, blobs and code snapshots.
+
+Layout (DESIGN.md section 2)::
+
+    <root>/<Flow>/blobs/ab/abcdef...
+    <root>/<Flow>/runs/<run_id>/run.json
+    <root>/<Flow>/runs/<run_id>/<step>/<task>/{task.json, artifacts.json, DONE}
+    <root>/<Flow>/runs/<run_id>/<step>/<task>/attempt-<n>/{stdout.log, stderr.log, error.json}
+    <root>/<Flow>/code/<sha>.tar.gz
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, List, Optional
+
+from ..exceptions import NotFoundError
+from ..util.suggest import did_you_mean, quoted_list
+from .cas import BlobStore
+from .storage import LocalStorage
+
+
+class FlowStore:
+    """Paths and metadata files of one flow in one datastore."""
+
+    def __init__(self, storage: LocalStorage, flow: str):
+        self.storage = storage
+        self.flow = flow
+        self.blobs = BlobStore(storage, flow)
+
+    # -- runs ------------------------------------------------------------------------------
+    def run_key(self, run_id: str) -> str:
+        return "%s/runs/%s" % (self.flow, run_id)
+
+    def new_run_id(self) -> str:
+        """A fresh run id, claimed atomically (two runs started at once get different ids)."""
+        candidate = int(time.time() * 1e6)
+        while not self.storage.make_dir_exclusive(self.run_key(str(candidate))):
+            candidate += 1
+        return str(candidate)
+
+    def write_run(self, run_id: str, info: Dict[str, Any]) -> None:
+        self.storage.write_json(self.run_key(run_id) + "/run.json", info)
+
+    def read_run(self, run_id: str) -> Dict[str, Any]:
+        info = self.storage.read_json_or_none(self.run_key(run_id) + "/run.json")
+        if info is None:
+            runs = self.run_ids()
+            raise NotFoundError(
+                "Run %s/%s does not exist in %s" % (self.flow, run_id, self.storage.root),
+                ["Latest runs of %s: %s." % (self.flow, quoted_list(runs[-5:][::-1]))] if runs
+                else ["%s has no runs in this datastore." % self.flow],
+                did_you_mean(run_id, runs).strip() or None)
+        return info
+
+    def run_ids(self) -> List[str]:
+        """Ids of every run of the flow, oldest first."""
+        return sorted(self.storage.list("%s/runs" % self.flow), key=_run_sort_key)
+
+    # -- tasks -----------------------------------------------------------------------------
+    def task(self, run_id: str, step: str, task_id: str) -> "TaskStore":
+        from .task_store import TaskStore
+
+        return TaskStore(self, run_id, step, str(task_id))
+
+    def step_names(self, run_id: str) -> List[str]:
+        return [n for n in self.storage.list(self.run_key(run_id)) if n != "run.json"]
+
+    def task_ids(self, run_id: str, step: str) -> List[str]:
+        names = self.storage.list("%s/%s" % (self.run_key(run_id), step))
+        return sorted(names, key=_run_sort_key)
+
+    # -- code ------------------------------------------------------------------------------
+    def code_key(self, sha: str) -> str:
+        return "%s/code/%s.tar.gz" % (self.flow, sha)
+
+
+def _run_sort_key(name: str):
+    return (0, int(name), name) if name.isdigit() else (1, 0, name)
+
+
+def open_flow_store(root: str, flow: str) -> FlowStore:
+    """The :class:`FlowStore` of ``flow`` in the local datastore at ``root``."""
+    return FlowStore(LocalStorage(root), flow)

@@ -1,0 +1,126 @@
+"""The bytes protocol every datastore backend implements, and the local-files backend.
+
+Keys are '/'-separated paths relative to the datastore root. Every write is atomic: readers see
+the old content or the new one, never a part.
+"""
+
+from __future__ import annotations
+
+import json
+import mmap
+import os
+import tempfile
+from typing import Any, Iterable, List, Optional, Sequence, Union
+
+from ..exceptions import DatastoreError
+
+Buffer = Union[bytes, bytearray, memoryview]
+
+
+class LocalStorage:
+    """A datastore root on the local file system."""
+
+    def __init__(self, root: str):
+        self.root = os.path.abspath(root)
+
+    def path(self, key: str) -> str:
+        """Absolute file path of ``key``."""
+        return os.path.join(self.root, *key.split("/"))
+
+    # -- writing ---------------------------------------------------------------------------
+    def write(self, key: str, chunks: Union[Buffer, Sequence[Buffer]], overwrite: bool = True) -> bool:
+        """Write ``chunks`` (one buffer or several, back to back) to ``key`` atomically.
+
+        With ``overwrite=False`` an existing key is left alone and False is returned.
+        """
+        target = self.path(key)
+        if not overwrite and os.path.exists(target):
+            return False
+        directory = os.path.dirname(target)
+        os.makedirs(directory, exist_ok=True)
+        if isinstance(chunks, (bytes, bytearray, memoryview)):
+            chunks = [chunks]
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                for chunk in chunks:
+                    handle.write(chunk)
+            os.replace(tmp, target)
+        except BaseException:
+            _remove_quietly(tmp)
+            raise
+        return True
+
+    def write_json(self, key: str, value: Any) -> None:
+        self.write(key, json.dumps(value, separators=(",", ":"), default=str).encode("utf-8"))
+
+    def make_dir_exclusive(self, key: str) -> bool:
+        """Create the directory ``key``; False when it already exists (someone else owns it)."""
+        target = self.path(key)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.mkdir(target)
+            return True
+        except FileExistsError:
+            return False
+
+    def make_dirs(self, key: str) -> None:
+        os.makedirs(self.path(key), exist_ok=True)
+
+    # -- reading ---------------------------------------------------------------------------
+    def exists(self, key: str) -> bool:
+        return os.path.exists(self.path(key))
+
+    def read(self, key: str) -> bytes:
+        try:
+            with open(self.path(key), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            raise DatastoreError("Cannot read %s" % self.path(key), [str(exc)]) from exc
+
+    def read_json(self, key: str) -> Any:
+        return json.loads(self.read(key))
+
+    def read_json_or_none(self, key: str) -> Optional[Any]:
+        try:
+            return self.read_json(key)
+        except FileNotFoundError:
+            return None
+
+    def map(self, key: str) -> memoryview:
+        """A read-only view of the whole file, memory-mapped (empty files give an empty view)."""
+        with open(self.path(key), "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size == 0:
+                return memoryview(b"")
+            return memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+
+    def list(self, key: str) -> List[str]:
+        """Names directly under ``key`` (sorted; temp files excluded; empty when missing)."""
+        try:
+            names = os.listdir(self.path(key))
+        except FileNotFoundError:
+            return []
+        return sorted(n for n in names if not n.startswith(".tmp-"))
+
+    def size(self, key: str) -> int:
+        return os.path.getsize(self.path(key))
+
+    def __repr__(self) -> str:
+        return "LocalStorage(%r)" % self.root
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def iter_chunks(payload) -> Iterable[Buffer]:
+    """The buffers of a payload (one buffer or a sequence of buffers)."""
+    if isinstance(payload, (bytes, bytearray, memoryview)):
+        return [payload]
+    return payload

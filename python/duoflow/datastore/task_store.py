@@ -1,0 +1,65 @@
+"""One task's files: metadata, artifact index, per-attempt logs and errors, and the DONE marker."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+from .flow_store import FlowStore
+
+
+class TaskStore:
+    """``runs/<run>/<step>/<task>/``; the task exists for readers only once DONE is written."""
+
+    def __init__(self, flow_store: FlowStore, run_id: str, step: str, task_id: str):
+        self.flow_store = flow_store
+        self.storage = flow_store.storage
+        self.run_id, self.step, self.task_id = run_id, step, task_id
+        self.key = "%s/%s/%s" % (flow_store.run_key(run_id), step, task_id)
+
+    @property
+    def pathspec(self) -> str:
+        return "%s/%s/%s/%s" % (self.flow_store.flow, self.run_id, self.step, self.task_id)
+
+    # -- finished task ---------------------------------------------------------------------
+    def is_done(self) -> bool:
+        return self.storage.exists(self.key + "/DONE")
+
+    def finish(self, info: Dict[str, Any], artifacts: Dict[str, dict]) -> None:
+        """Write the artifact index and task metadata, then DONE (last, so readers never see half)."""
+        self.storage.write_json(self.key + "/artifacts.json", artifacts)
+        self.storage.write_json(self.key + "/task.json", info)
+        self.storage.write(self.key + "/DONE", b"")
+
+    def read_info(self) -> Optional[Dict[str, Any]]:
+        return self.storage.read_json_or_none(self.key + "/task.json")
+
+    def read_artifacts(self) -> Dict[str, dict]:
+        return self.storage.read_json_or_none(self.key + "/artifacts.json") or {}
+
+    # -- attempts --------------------------------------------------------------------------
+    def attempt_key(self, attempt: int, name: str) -> str:
+        return "%s/attempt-%d/%s" % (self.key, attempt, name)
+
+    def attempts(self) -> list:
+        """Attempt numbers that left a trace (logs, errors), in order."""
+        found = []
+        for name in self.storage.list(self.key):
+            if name.startswith("attempt-") and name[8:].isdigit():
+                found.append(int(name[8:]))
+        return sorted(found)
+
+    def write_error(self, attempt: int, error: Dict[str, Any]) -> None:
+        self.storage.write_json(self.attempt_key(attempt, "error.json"), error)
+
+    def read_error(self, attempt: int) -> Optional[Dict[str, Any]]:
+        return self.storage.read_json_or_none(self.attempt_key(attempt, "error.json"))
+
+    def write_log(self, attempt: int, stream: str, data: bytes) -> None:
+        if data:
+            self.storage.write(self.attempt_key(attempt, "%s.log" % stream), data)
+
+    def read_log(self, attempt: int, stream: str) -> bytes:
+        try:
+            return self.storage.read(self.attempt_key(attempt, "%s.log" % stream))
+        except FileNotFoundError:
+            return b""

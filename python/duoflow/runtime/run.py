@@ -1,0 +1,196 @@
+"""Start a run: claim a run id, snapshot the code, store the parameters, run every task, and
+record how it ended."""
+
+from __future__ import annotations
+
+import copy
+import os
+import platform
+import signal
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from .. import __version__, config
+from ..datastore.artifacts import store_value
+from ..datastore.code_package import save_code_package
+from ..datastore.flow_store import FlowStore, open_flow_store
+from ..decorators import parse_with_option
+from ..exceptions import InvalidGraphError
+from ..graph.model import FlowGraph
+from ..graph.validate import validate
+from .context import RunContext
+from .display import make_display
+from .launcher import ForkLauncher, SpawnLauncher
+from .scheduler import Scheduler
+
+EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
+RECORDED_PACKAGES = ("click", "cloudpickle", "numpy", "pandas", "pyarrow", "boto3")
+
+
+@dataclass
+class RunOptions:
+    """Everything ``run`` was asked to do, already parsed and checked."""
+
+    flow_file: str
+    datastore_root: str
+    parameters: Dict[str, Any] = field(default_factory=dict)
+    max_workers: int = 1
+    max_num_splits: int = config.DEFAULT_MAX_NUM_SPLITS
+    tags: List[str] = field(default_factory=list)
+    with_decorators: List[str] = field(default_factory=list)
+    launcher: str = config.DEFAULT_LAUNCHER
+    quiet: bool = False
+    run_id_file: Optional[str] = None
+    entrypoint: List[str] = field(default_factory=list)  # how to start `<flow> step ...` afresh
+    command_name: str = "python flow.py"                  # how the user calls the flow, for hints
+    live: Optional[bool] = None
+
+
+def checked_graph(flow_cls, with_decorators: List[str]) -> FlowGraph:
+    """The flow's graph with ``--with`` decorators applied, validated; raises InvalidGraphError."""
+    graph = copy.deepcopy(flow_cls._graph())
+    for text in with_decorators:
+        deco = parse_with_option(text)
+        for node in graph:
+            # @catch cannot rescue a foreach split (there is no list to split over): skip those.
+            if not node.decorator(deco.name) and not (deco.name == "catch" and node.foreach_var):
+                node.decorators.append(copy.deepcopy(deco))
+    problems = validate(graph)
+    if problems:
+        raise InvalidGraphError(graph.name, problems)
+    return graph
+
+
+def start_run(flow_cls, graph: FlowGraph, options: RunOptions) -> int:
+    """Run the flow to the end; returns the exit code (0 ok, 1 failed, 130 interrupted)."""
+    flow_store = open_flow_store(options.datastore_root, graph.name)
+    run_id = flow_store.new_run_id()
+    if options.run_id_file:
+        _write_text(options.run_id_file, run_id)
+    user = config.username()
+    run = RunContext(flow_cls=flow_cls, graph=graph, flow_store=flow_store, run_id=run_id,
+                     flow_file=options.flow_file, user=user, tags=list(options.tags),
+                     system_tags=_system_tags(user), max_num_splits=options.max_num_splits,
+                     launcher=options.launcher, parameters=dict(options.parameters))
+    info = _initial_run_info(run, options)
+    flow_store.write_run(run_id, info)  # visible as "running" before anything is stored
+    info["code"] = save_code_package(flow_store, options.flow_file)
+    run.parameter_entries = {name: store_value(flow_store.blobs, name, value)
+                             for name, value in run.parameters.items()}
+    info["parameter_artifacts"] = run.parameter_entries
+    flow_store.write_run(run_id, info)
+
+    display = make_display(options.quiet, options.live)
+    display.run_started("Run %s/%s starting (datastore %s, %s launcher, %d workers)" % (
+        graph.name, run_id, options.datastore_root, options.launcher, options.max_workers))
+    launcher = _make_launcher(run, options)
+    _warm_up_codecs()
+    scheduler = Scheduler(run, launcher, display, options.max_workers)
+    status, code = "failed", EXIT_FAILED
+    previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if scheduler.execute():
+            status, code = "succeeded", EXIT_OK
+    except KeyboardInterrupt:
+        status, code = "interrupted", EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous_sigterm)
+        info.update(status=status, finished_at=time.time(), task_count=scheduler.task_count,
+                    failed_tasks=[f.pathspec for f in scheduler.failures])
+        flow_store.write_run(run_id, info)
+    elapsed = info["finished_at"] - info["created_at"]
+    headline = {
+        "succeeded": "Run %s/%s succeeded in %.2fs (%d tasks)." % (graph.name, run_id, elapsed, scheduler.finished_count),
+        "failed": "Run %s/%s failed after %.2fs: %d task%s failed." % (
+            graph.name, run_id, elapsed, len(scheduler.failures), "" if len(scheduler.failures) == 1 else "s"),
+        "interrupted": "Run %s/%s was interrupted after %.2fs; finished tasks are kept." % (graph.name, run_id, elapsed),
+    }[status]
+    display.summary(headline, scheduler.failures, options.command_name, status == "succeeded")
+    return code
+
+
+def _interrupt(signum, frame):
+    """SIGTERM stops a run like Ctrl-C: tasks are killed and the run is marked interrupted."""
+    raise KeyboardInterrupt
+
+
+def _make_launcher(run: RunContext, options: RunOptions):
+    if options.launcher == "spawn":
+        return SpawnLauncher(run, options.entrypoint, options.datastore_root)
+    return ForkLauncher(run)
+
+
+def _warm_up_codecs() -> None:
+    """Import what every task needs before forking, so no child pays for it."""
+    import cloudpickle  # noqa: F401
+
+    from ..datastore import codecs  # noqa: F401
+
+
+def _initial_run_info(run: RunContext, options: RunOptions) -> Dict[str, Any]:
+    return {
+        "flow": run.flow_name, "run_id": run.run_id, "status": "running", "user": run.user,
+        "tags": sorted(set(run.tags)), "system_tags": run.system_tags,
+        "parameters": {name: _jsonable(v) for name, v in run.parameters.items()},
+        "created_at": time.time(), "finished_at": None, "flow_file": os.path.abspath(options.flow_file),
+        "launcher": options.launcher, "max_workers": options.max_workers,
+        "max_num_splits": options.max_num_splits, "with": list(options.with_decorators),
+        "argv": list(sys.argv), "cwd": os.getcwd(), "versions": _versions(),
+        "graph": run.graph.to_spec(), "origin_run_id": run.origin_run_id,
+    }
+
+
+def _system_tags(user: str) -> List[str]:
+    return ["user:%s" % user, "runtime:local", "python_version:%s" % platform.python_version(),
+            "duoflow_version:%s" % __version__]
+
+
+def _versions() -> Dict[str, str]:
+    from importlib import metadata
+
+    versions = {"python": platform.python_version(), "duoflow": __version__,
+                "platform": platform.platform()}
+    for name in RECORDED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def _jsonable(value: Any) -> Any:
+    import json
+
+    try:
+        json.dumps(value)
+        return value
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _write_text(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    tmp = "%s.tmp-%d" % (path, os.getpid())
+    with open(tmp, "w") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def load_run_context(flow_cls, flow_store: FlowStore, run_id: str) -> RunContext:
+    """Rebuild a run's context from run.json (what ``step`` does in a fresh process)."""
+    from ..datastore.artifacts import load_value
+
+    info = flow_store.read_run(run_id)
+    graph = checked_graph(flow_cls, info.get("with") or [])
+    entries = info.get("parameter_artifacts") or {}
+    parameters = {name: load_value(flow_store.blobs, name, entry, "run %s/%s" % (flow_store.flow, run_id))
+                  for name, entry in entries.items()}
+    return RunContext(flow_cls=flow_cls, graph=graph, flow_store=flow_store, run_id=run_id,
+                      flow_file=info.get("flow_file", ""), parameters=parameters,
+                      parameter_entries=entries, user=info.get("user", ""), tags=info.get("tags") or [],
+                      system_tags=info.get("system_tags") or [],
+                      max_num_splits=int(info.get("max_num_splits") or config.DEFAULT_MAX_NUM_SPLITS),
+                      launcher=info.get("launcher", "spawn"), origin_run_id=info.get("origin_run_id"))

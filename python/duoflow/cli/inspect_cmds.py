@@ -40,7 +40,8 @@ def make_logs(env) -> click.Command:
         click.Option(["--stderr"], is_flag=True, help="Only the task's standard error."),
         click.Option(["--attempt"], type=click.IntRange(min=0), default=None,
                      help="Which attempt (0-based; default: the last)."),
-    ], help="Print the output of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))
+    ], short_help="Print the output of a task.",
+       help="Print the output of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))
 
 
 def make_dump(env) -> click.Command:
@@ -54,4 +55,5 @@ def make_dump(env) -> click.Command:
     return with_shared_options(click.Command("dump", callback=callback, params=[
         click.Argument(["pathspec"]),
         click.Option(["--json", "as_json"], is_flag=True, help="Print JSON (values that are not JSON as repr)."),
-    ], help="Summarise the artifacts of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))
+    ], short_help="Summarise the artifacts of a task.",
+       help="Summarise the artifacts of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))

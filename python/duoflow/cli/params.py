@@ -27,29 +27,41 @@ class ParameterType(click.ParamType):
             self.fail("%r is not a valid %s" % (value, self.name), param, ctx)
 
 
-def parameter_options(parameters: Dict[str, Parameter]) -> List[click.Option]:
-    """One ``--name`` option per parameter, with its help, type and default shown."""
+def parameter_options(parameters: Dict[str, Parameter], for_resume: bool = False) -> List[click.Option]:
+    """One ``--name`` option per parameter, with its help, type and default shown.
+
+    For resume, nothing is required and there are no defaults: unset parameters keep the
+    origin run's values.
+    """
     options = []
     for attr, param in parameters.items():
-        default = param.default_value()
+        default = None if for_resume else param.default_value()
         kwargs: Dict[str, Any] = dict(
-            help=(param.help or "") + ("" if param.required else ""),
+            help=param.help or "",
             show_default=param.show_default and default is not None,
-            required=param.required and default is None,
+            required=param.required and default is None and not for_resume,
         )
         if param.is_flag:
-            options.append(click.Option(["--%s/--no-%s" % (param.name, param.name), attr],
-                                        default=bool(default), **kwargs))
+            if not for_resume:
+                kwargs["default"] = bool(default)
+            options.append(click.Option(["--%s/--no-%s" % (param.name, param.name), attr], **kwargs))
             continue
-        click_type = _click_type(param)
-        shown = default
-        if param.type is JSONType and default is not None and not isinstance(default, str):
-            import json
-
-            shown = json.dumps(default)
-        options.append(click.Option(["--%s" % param.name, attr], type=click_type, default=shown,
+        if default is not None:
+            # Newer click treats an explicit default=None as a value, so pass defaults only when set.
+            kwargs["default"] = _shown_default(param, default)
+        options.append(click.Option(["--%s" % param.name, attr], type=_click_type(param),
                                     metavar=param.type_name.upper(), **kwargs))
     return options
+
+
+def _shown_default(param: Parameter, default: Any) -> Any:
+    if param.type is JSONType and not isinstance(default, str):
+        import json
+
+        return json.dumps(default)
+    if param.separator is not None and isinstance(default, (list, tuple)):
+        return param.separator.join(str(v) for v in default)
+    return default
 
 
 def _click_type(param: Parameter):

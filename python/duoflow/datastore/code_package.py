@@ -20,13 +20,19 @@ SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".duoflow", ".metaflow", "
                 "node_modules", ".ipynb_checkpoints", ".pytest_cache", ".Rproj.user"}
 
 
-def collect_files(directory: str, suffixes: Tuple[str, ...]) -> Tuple[List[Tuple[str, str]], List[str]]:
-    """``([(archive name, path)], [skipped notes])`` for the files worth snapshotting."""
+def collect_files(directory: str, suffixes: Tuple[str, ...],
+                  exclude: Tuple[str, ...] = ()) -> Tuple[List[Tuple[str, str]], List[str]]:
+    """``([(archive name, path)], [skipped notes])`` for the files worth snapshotting.
+
+    ``exclude`` lists directories left out wherever they are (the datastore itself, for one).
+    """
     picked: List[Tuple[str, str]] = []
     skipped: List[str] = []
     total = 0
+    excluded = {os.path.realpath(p) for p in exclude}
     for current, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".tmp-"))
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".tmp-")
+                         and os.path.realpath(os.path.join(current, d)) not in excluded)
         for name in sorted(files):
             if not name.endswith(suffixes):
                 continue
@@ -62,7 +68,7 @@ def build_tarball(files: List[Tuple[str, str]]) -> bytes:
 def save_code_package(flow_store: FlowStore, flow_file: str) -> Dict[str, object]:
     """Snapshot the flow file's directory; returns what run.json records about it."""
     directory = os.path.dirname(os.path.abspath(flow_file))
-    files, skipped = collect_files(directory, config.package_suffixes())
+    files, skipped = collect_files(directory, config.package_suffixes(), exclude=(flow_store.storage.root,))
     blob = build_tarball(files)
 
     sha = hashlib.sha256(blob).hexdigest()

@@ -27,13 +27,20 @@ def step_functions(cls) -> Dict[str, Callable]:
 def graph_from_class(cls) -> FlowGraph:
     """Read the flow class's steps, transitions, docstrings and decorators."""
     file = _source_file(cls)
-    graph = FlowGraph(name=cls.__name__, file=file, doc=inspect.getdoc(cls) or "")
+    graph = FlowGraph(name=cls.__name__, file=file, doc=inspect.getdoc(cls) or "", lineno=_class_line(cls))
     for name, func in step_functions(cls).items():
         node, problems = _node_from_function(name, func, file)
         graph.nodes[name] = node
         graph.parse_problems.extend(problems)
     graph.parse_problems.extend(_duplicate_step_problems(cls, file))
     return graph
+
+
+def _class_line(cls) -> int:
+    try:
+        return inspect.getsourcelines(cls)[1]
+    except (OSError, TypeError):
+        return 0
 
 
 def _source_file(obj) -> str:

@@ -121,6 +121,7 @@ class FlowGraph:
     nodes: Dict[str, Node] = field(default_factory=dict)
     file: str = ""
     doc: str = ""
+    lineno: int = 0
     # Problems found while reading the definition (before any graph rule runs).
     parse_problems: List[Problem] = field(default_factory=list)
 

@@ -23,7 +23,7 @@ def rule_start_and_end(graph: FlowGraph) -> List[Problem]:
         if name not in graph:
             problems.append(Problem(
                 "the flow has no '%s' step. Add a step named '%s': it is %s."
-                % (name, name, role), graph.file, 0))
+                % (name, name, role), graph.file, graph.lineno))
     return problems
 
 

@@ -74,10 +74,12 @@ class ForkLauncher:
         out_r, out_w, err_r, err_w = _pipes()
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child never returns from here
             code = 1
             try:
+                die_with_parent(parent)
                 _become_task_process(out_w, err_w, [out_r, err_r, *inherited_fds])
                 from .task import execute_task
 
@@ -94,6 +96,30 @@ class ForkLauncher:
         os.close(out_w)
         os.close(err_w)
         return Process(pid, os.pidfd_open(pid), out_r, err_r)
+
+
+_libc = None
+
+
+def load_libc():
+    """The C library, loaded once (before forking, so tasks do not pay for it)."""
+    global _libc
+    if _libc is None:
+        import ctypes
+
+        _libc = ctypes.CDLL(None, use_errno=True)
+    return _libc
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Ask Linux to SIGKILL this process when the runtime dies (even by kill -9), so no task
+    outlives its run; harmless where prctl is unavailable."""
+    try:
+        load_libc().prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the runtime died before prctl took effect
+        os._exit(1)
 
 
 def _become_task_process(out_w: int, err_w: int, close_fds: List[int]) -> None:
@@ -144,8 +170,10 @@ class SpawnLauncher:
 
     def launch(self, request: TaskRequest, inherited_fds: Iterable[int] = ()) -> Process:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
+        parent = os.getpid()
         popen = subprocess.Popen(self.command(request), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, start_new_session=True, env=env)
+                                 stderr=subprocess.PIPE, start_new_session=True, env=env,
+                                 preexec_fn=lambda: die_with_parent(parent))
         out_fd, err_fd = popen.stdout.fileno(), popen.stderr.fileno()
         for fd in (out_fd, err_fd):
             os.set_blocking(fd, False)

@@ -13,9 +13,9 @@ from .current import current
 from .decorators import catch, environment, resources, retry, step, timeout
 from .exceptions import DuoflowError
 from .flowspec import FlowSpec
-from .parameters import JSONType, Parameter
+from .parameters import IncludeFile, JSONType, Parameter
 
 __all__ = [
-    "FlowSpec", "step", "Parameter", "JSONType", "current", "retry", "catch", "timeout",
+    "FlowSpec", "step", "Parameter", "IncludeFile", "JSONType", "current", "retry", "catch", "timeout",
     "environment", "resources", "DuoflowError", "__version__",
 ]

@@ -31,9 +31,20 @@ def pick_attempt(store: TaskStore, attempt: Optional[int]) -> int:
 
 
 def read_logs(store: TaskStore, attempt: Optional[int]) -> Dict[str, bytes]:
-    """``{"stdout": ..., "stderr": ...}`` of one attempt."""
+    """``{"stdout": ..., "stderr": ...}`` of one attempt (a task cloned by resume shows its origin's)."""
+    store = log_source(store)
     chosen = pick_attempt(store, attempt)
     return {stream: store.read_log(chosen, stream) for stream in ("stdout", "stderr")}
+
+
+def log_source(store: TaskStore) -> TaskStore:
+    """The task whose logs belong to ``store``: itself, or the origin task it was cloned from."""
+    info = store.read_info() or {}
+    origin = info.get("origin")
+    if not origin or store.attempts():
+        return store
+    _flow, run_id, step, task_id = origin.split("/")
+    return store.flow_store.task(run_id, step, task_id)
 
 
 def artifact_rows(store: TaskStore, load_limit: int = DUMP_LOAD_LIMIT) -> List[Dict[str, Any]]:
@@ -84,10 +95,11 @@ def _json_value(value: Any) -> Any:
 def rows_as_table(rows: List[Dict[str, Any]], width: int = 60) -> str:
     short = reprlib.Repr()
     short.maxstring, short.maxother, short.maxlist, short.maxdict = width, width, 8, 8
-    lines = ["%-20s %-24s %10s  %s" % ("name", "type", "size", "value")]
+    lines = ["%-20s %-24s %-12s %10s  %s" % ("name", "type", "encoding", "size", "value")]
     for row in rows:
         value = short.repr(row["value"]) if "value" in row else "(not loaded: %s)" % _size(row["size"])
-        lines.append("%-20s %-24s %10s  %s" % (row["name"], (row["type"] or "")[:24], _size(row["size"]), value))
+        lines.append("%-20s %-24s %-12s %10s  %s" % (row["name"], (row["type"] or "")[:24],
+                                                      (row["encoding"] or "")[:12], _size(row["size"]), value))
     return "\n".join(lines)
 
 

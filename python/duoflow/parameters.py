@@ -170,3 +170,50 @@ def flow_parameters(cls) -> Dict[str, Parameter]:
                                     % (param.name, names[param.name], attr), hint="Rename one of them.")
         names[param.name] = attr
     return found
+
+
+class IncludeFile(Parameter):
+    """A parameter naming a file whose content is stored as the artifact when the run starts.
+
+    ``IncludeFile("data", default="data.csv", is_text=True, encoding="utf-8")``: steps read
+    ``self.data`` as the file's text (or bytes with ``is_text=False``), so the run keeps the exact
+    input it used even if the file changes later.
+    """
+
+    def __init__(self, name: str, default: Any = None, help: Optional[str] = None, required: bool = False,
+                 is_text: bool = True, encoding: str = "utf-8", show_default: bool = True):
+        super().__init__(name, default=default, type=str, help=help, required=required, show_default=show_default)
+        self.is_text = is_text
+        self.encoding = encoding
+
+    def read(self, path: Optional[str], flow_file: str) -> Any:
+        """The content of ``path`` (relative to the current directory, else to the flow file's)."""
+        import os
+
+        if path is None:
+            return None
+        candidates = [path]
+        if not os.path.isabs(path) and flow_file:
+            candidates.append(os.path.join(os.path.dirname(os.path.abspath(flow_file)), path))
+        for candidate in candidates:
+            if os.path.isfile(candidate):
+                try:
+                    with open(candidate, "rb") as handle:
+                        data = handle.read()
+                    return data.decode(self.encoding) if self.is_text else data
+                except (OSError, UnicodeDecodeError) as exc:
+                    raise BadParameterError("--%s: cannot read %s (%s)" % (self.name, candidate, exc),
+                                            hint="Pass is_text=False to IncludeFile for binary files."
+                                            if isinstance(exc, UnicodeDecodeError) else None) from None
+        raise BadParameterError("--%s: file '%s' does not exist" % (self.name, path),
+                                ["Looked in: %s." % ", ".join(os.path.abspath(c) for c in candidates)],
+                                "Give an existing path: --%s PATH." % self.name)
+
+
+def materialize(parameters: Dict[str, Parameter], values: Dict[str, Any], flow_file: str) -> Dict[str, Any]:
+    """Parameter values as the run stores them: an IncludeFile's path becomes the file's content."""
+    result = dict(values)
+    for attr, definition in parameters.items():
+        if isinstance(definition, IncludeFile) and result.get(attr) is not None:
+            result[attr] = definition.read(result[attr], flow_file)
+    return result

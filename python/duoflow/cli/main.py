@@ -14,7 +14,7 @@ from typing import List, Optional
 import click
 
 from ..exceptions import DuoflowError
-from . import graph_cmds, inspect_cmds, run_cmd, step_cmd
+from . import graph_cmds, inspect_cmds, resume_cmd, run_cmd, runs_cmds, step_cmd
 from .options import make_group
 
 
@@ -30,10 +30,16 @@ def build_cli(flow_cls, flow_file: str, command_name: str, entrypoint: List[str]
     graph = flow_cls._graph()
     help_text = "%s: %s\n\nCommands run, show and check the flow; logs and dump look at past tasks." % (
         graph.name, (graph.doc or "a duoflow flow").strip().splitlines()[0])
+    parameters = flow_cls._parameters()
+    if parameters:
+        help_text += "\n\nParameters (give them to run, e.g. run --%s VALUE): %s." % (
+            next(iter(parameters.values())).name,
+            ", ".join("--%s (%s)" % (p.name, p.type_name) for p in parameters.values()))
     group = make_group(os.path.basename(flow_file), help_text)
     env = run_cmd.FlowEnv(flow_cls, flow_file, command_name, entrypoint)
-    for command in (run_cmd.make(env), step_cmd.make(env), graph_cmds.make_show(env),
-                    graph_cmds.make_check(env), inspect_cmds.make_logs(env), inspect_cmds.make_dump(env)):
+    for command in (run_cmd.make(env), resume_cmd.make(env), step_cmd.make(env), graph_cmds.make_show(env),
+                    graph_cmds.make_check(env), inspect_cmds.make_logs(env), inspect_cmds.make_dump(env),
+                    runs_cmds.make_runs(env), runs_cmds.make_tag(env)):
         group.add_command(command)
     return group
 

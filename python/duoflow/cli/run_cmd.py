@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List
+from typing import Any, Dict, List
 
 import click
 
 from .. import config
 from ..datastore.root import resolve_root
 from ..exceptions import UsageError
+from ..parameters import materialize
 from ..runtime.run import RunOptions, checked_graph, start_run
 from ..tags import check_user_tags
 from .options import shared, with_shared_options
@@ -32,31 +33,37 @@ def make(env: FlowEnv) -> click.Command:
     @click.pass_context
     def callback(ctx: click.Context, **kwargs: Any) -> int:
         opts = shared(ctx, kwargs)
-        values = collect_parameter_values(parameters, kwargs)
+        values = materialize(parameters, collect_parameter_values(parameters, kwargs), env.flow_file)
         graph = checked_graph(env.flow_cls, opts["with_decorators"])
-        launcher = kwargs["launcher"] or config.default_launcher()
-        if launcher not in config.LAUNCHERS:
-            raise UsageError("Unknown launcher '%s' (from DUOFLOW_LAUNCHER)" % launcher,
-                             hint="Use one of: %s." % ", ".join(config.LAUNCHERS))
-        options = RunOptions(
-            flow_file=env.flow_file,
-            datastore_root=resolve_root(opts["datastore_root"], env.flow_file),
-            parameters=values,
-            max_workers=kwargs["max_workers"] or config.default_max_workers(),
-            max_num_splits=kwargs["max_num_splits"],
-            tags=check_user_tags(kwargs["tag"]),
-            with_decorators=opts["with_decorators"],
-            launcher=launcher,
-            quiet=opts["quiet"],
-            run_id_file=kwargs["run_id_file"],
-            entrypoint=env.entrypoint,
-            command_name=env.command_name,
-        )
-        return start_run(env.flow_cls, graph, options)
+        root = resolve_root(opts["datastore_root"], env.flow_file)
+        return start_run(env.flow_cls, graph, build_run_options(env, opts, kwargs, values, root))
 
     command = click.Command("run", callback=callback, help="Run the flow from 'start' to 'end'.",
                             params=run_options() + parameter_options(parameters))
     return with_shared_options(command)
+
+
+def build_run_options(env: FlowEnv, opts: Dict[str, Any], kwargs: Dict[str, Any],
+                      values: Dict[str, Any], root: str) -> RunOptions:
+    """RunOptions from the parsed command line (shared by run and resume)."""
+    launcher = kwargs["launcher"] or config.default_launcher()
+    if launcher not in config.LAUNCHERS:
+        raise UsageError("Unknown launcher '%s' (from DUOFLOW_LAUNCHER)" % launcher,
+                         hint="Use one of: %s." % ", ".join(config.LAUNCHERS))
+    return RunOptions(
+        flow_file=env.flow_file,
+        datastore_root=root,
+        parameters=values,
+        max_workers=kwargs["max_workers"] or config.default_max_workers(),
+        max_num_splits=kwargs["max_num_splits"],
+        tags=check_user_tags(kwargs["tag"]),
+        with_decorators=opts["with_decorators"],
+        launcher=launcher,
+        quiet=opts["quiet"],
+        run_id_file=kwargs["run_id_file"],
+        entrypoint=env.entrypoint,
+        command_name=env.command_name,
+    )
 
 
 def run_options() -> List[click.Option]:

@@ -24,6 +24,7 @@ class StepProgress:
     running: int = 0
     done: int = 0
     failed: int = 0
+    cloned: int = 0
     first_start: Optional[float] = None
     last_end: Optional[float] = None
     busy_seconds: float = 0.0
@@ -62,6 +63,12 @@ class Display:
     def run_started(self, headline: str) -> None:
         if not self.quiet:
             self._line(self.out, headline)
+
+    def task_cloned(self, step: str) -> None:
+        """A task reused from the origin run of a resume."""
+        p = self.progress(step)
+        p.done += 1
+        p.cloned += 1
 
     def task_queued(self, step: str) -> None:
         self.progress(step).queued += 1
@@ -114,9 +121,9 @@ class Display:
         self._line(self.out if ok else self.err, headline)
 
     def step_table(self) -> str:
-        rows = ["  %-20s %7s %7s %10s" % ("step", "tasks", "failed", "task time")]
+        rows = ["  %-20s %7s %7s %7s %10s" % ("step", "tasks", "cloned", "failed", "task time")]
         for name, p in self.steps.items():
-            rows.append("  %-20s %7d %7d %9.2fs" % (name, p.done + p.failed, p.failed, p.busy_seconds))
+            rows.append("  %-20s %7d %7d %7d %9.2fs" % (name, p.done + p.failed, p.cloned, p.failed, p.busy_seconds))
         return "\n".join(rows)
 
     def _line(self, stream: TextIO, text: str) -> None:

@@ -16,6 +16,7 @@ from .. import __version__, config
 from ..datastore.artifacts import store_value
 from ..datastore.code_package import save_code_package
 from ..datastore.flow_store import FlowStore, open_flow_store
+from ..datastore.run_info import this_host
 from ..decorators import parse_with_option
 from ..exceptions import InvalidGraphError
 from ..graph.model import FlowGraph
@@ -23,6 +24,7 @@ from ..graph.validate import validate
 from .context import RunContext
 from .display import make_display
 from .launcher import ForkLauncher, SpawnLauncher
+from .resume import Cloner, ResumePlan
 from .scheduler import Scheduler
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
@@ -63,8 +65,11 @@ def checked_graph(flow_cls, with_decorators: List[str]) -> FlowGraph:
     return graph
 
 
-def start_run(flow_cls, graph: FlowGraph, options: RunOptions) -> int:
-    """Run the flow to the end; returns the exit code (0 ok, 1 failed, 130 interrupted)."""
+def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[ResumePlan] = None) -> int:
+    """Run the flow to the end; returns the exit code (0 ok, 1 failed, 130 interrupted).
+
+    With a resume plan, finished tasks of the origin run are cloned instead of run again.
+    """
     flow_store = open_flow_store(options.datastore_root, graph.name)
     run_id = flow_store.new_run_id()
     if options.run_id_file:
@@ -73,8 +78,11 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions) -> int:
     run = RunContext(flow_cls=flow_cls, graph=graph, flow_store=flow_store, run_id=run_id,
                      flow_file=options.flow_file, user=user, tags=list(options.tags),
                      system_tags=_system_tags(user), max_num_splits=options.max_num_splits,
-                     launcher=options.launcher, parameters=dict(options.parameters))
+                     launcher=options.launcher, parameters=dict(options.parameters),
+                     origin_run_id=resume.origin_run_id if resume else None)
     info = _initial_run_info(run, options)
+    if resume:
+        info["resume_step"] = resume.resume_step
     flow_store.write_run(run_id, info)  # visible as "running" before anything is stored
     info["code"] = save_code_package(flow_store, options.flow_file)
     run.parameter_entries = {name: store_value(flow_store.blobs, name, value)
@@ -87,20 +95,27 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions) -> int:
         graph.name, run_id, options.datastore_root, options.launcher, options.max_workers))
     launcher = _make_launcher(run, options)
     _warm_up_codecs()
-    scheduler = Scheduler(run, launcher, display, options.max_workers)
+    cloner = Cloner(flow_store, run_id, resume) if resume else None
+    scheduler = Scheduler(run, launcher, display, options.max_workers, cloner)
     status, code = "failed", EXIT_FAILED
-    previous_sigterm = signal.signal(signal.SIGTERM, _interrupt)
+    previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         if scheduler.execute():
             status, code = "succeeded", EXIT_OK
     except KeyboardInterrupt:
         status, code = "interrupted", EXIT_INTERRUPTED
     finally:
-        signal.signal(signal.SIGTERM, previous_sigterm)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         info.update(status=status, finished_at=time.time(), task_count=scheduler.task_count,
                     failed_tasks=[f.pathspec for f in scheduler.failures])
+        if cloner:
+            info.update(cloned_tasks=sorted(cloner.cloned), clone_seconds=round(cloner.seconds, 4))
         flow_store.write_run(run_id, info)
     elapsed = info["finished_at"] - info["created_at"]
+    if cloner:
+        display.notice("Resumed from %s/%s: %d tasks cloned in %.2fs." % (
+            graph.name, resume.origin_run_id, len(cloner.cloned), cloner.seconds))
     headline = {
         "succeeded": "Run %s/%s succeeded in %.2fs (%d tasks)." % (graph.name, run_id, elapsed, scheduler.finished_count),
         "failed": "Run %s/%s failed after %.2fs: %d task%s failed." % (
@@ -112,7 +127,8 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions) -> int:
 
 
 def _interrupt(signum, frame):
-    """SIGTERM stops a run like Ctrl-C: tasks are killed and the run is marked interrupted."""
+    """Ctrl-C (even where a shell ignores SIGINT) and SIGTERM stop a run the same way: tasks are
+    killed and the run is marked interrupted."""
     raise KeyboardInterrupt
 
 
@@ -127,6 +143,12 @@ def _warm_up_codecs() -> None:
     import cloudpickle  # noqa: F401
 
     from ..datastore import codecs  # noqa: F401
+    from .launcher import load_libc
+
+    try:
+        load_libc()
+    except OSError:
+        pass
 
 
 def _initial_run_info(run: RunContext, options: RunOptions) -> Dict[str, Any]:
@@ -139,6 +161,7 @@ def _initial_run_info(run: RunContext, options: RunOptions) -> Dict[str, Any]:
         "max_num_splits": options.max_num_splits, "with": list(options.with_decorators),
         "argv": list(sys.argv), "cwd": os.getcwd(), "versions": _versions(),
         "graph": run.graph.to_spec(), "origin_run_id": run.origin_run_id,
+        "pid": os.getpid(), "host": this_host(),
     }
 
 

@@ -16,7 +16,7 @@ from typing import Deque, Dict, List, Optional, Tuple
 
 from ..decorators import timeout_seconds
 from ..graph.model import Node
-from .context import RunContext, TaskRequest
+from .context import RunContext, TaskRequest, child_foreach_stack
 from .display import Display, Failure
 from .launcher import Process
 
@@ -59,8 +59,10 @@ class Worker:
 class Scheduler:
     """Runs every task of one run, honouring max workers, retries, timeouts and @catch."""
 
-    def __init__(self, run: RunContext, launcher, display: Display, max_workers: int):
+    def __init__(self, run: RunContext, launcher, display: Display, max_workers: int, cloner=None):
         self.run = run
+        self.cloner = cloner  # set when resuming: reuses finished tasks of the origin run
+        self.infos: Dict[str, dict] = {}  # "step/task" -> task.json of every finished task
         self.graph = run.graph
         self.launcher = launcher
         self.display = display
@@ -114,8 +116,24 @@ class Scheduler:
     # -- launching ---------------------------------------------------------------------------
     def _enqueue(self, step: str, inputs: List[str], split_index: Optional[int]) -> None:
         self.task_count += 1
-        self.pending.append(TaskRequest(step, str(self.task_count), inputs, split_index))
+        request = TaskRequest(step, str(self.task_count), inputs, split_index)
+        if self.cloner is not None and self._clone(request):
+            return
+        self.pending.append(request)
         self.display.task_queued(step)
+
+    def _clone(self, request: TaskRequest) -> bool:
+        """Reuse the origin run's task for this request when resume allows it."""
+        node = self.graph[request.step]
+        parents = [self.infos[path] for path in request.input_paths]
+        stack = child_foreach_stack(self.graph, node, parents, request.split_index) if parents else []
+        origin = self.cloner.origin_for(request.step, request.input_paths, stack)
+        if origin is None:
+            return False
+        info = self.cloner.clone(request.step, request.task_id, request.input_paths, origin)
+        self.display.task_cloned(request.step)
+        self._on_success(request, info)
+        return True
 
     def _launch_ready(self) -> None:
         now = time.time()
@@ -251,6 +269,7 @@ class Scheduler:
         self.finished_count += 1
         node = self.graph[request.step]
         path = "%s/%s" % (request.step, request.task_id)
+        self.infos[path] = info
         for child_name in node.out_funcs:
             child = self.graph[child_name]
             if child.is_join:

@@ -60,6 +60,7 @@ def build_run_options(env: FlowEnv, opts: Dict[str, Any], kwargs: Dict[str, Any]
         with_decorators=opts["with_decorators"],
         launcher=launcher,
         quiet=opts["quiet"],
+        keep_going=kwargs["keep_going"],
         run_id_file=kwargs["run_id_file"],
         entrypoint=env.entrypoint,
         command_name=env.command_name,
@@ -78,6 +79,9 @@ def run_options() -> List[click.Option]:
         click.Option(["--launcher"], type=click.Choice(config.LAUNCHERS), default=None,
                      help="fork: tasks are forked from the runtime (fast); spawn: each task starts a "
                           "fresh interpreter. Default: DUOFLOW_LAUNCHER, else fork."),
+        click.Option(["--keep-going"], is_flag=True, default=False,
+                     help="After a task fails, go on with every task that does not depend on it "
+                          "(default: start nothing new; running tasks finish and are kept)."),
         click.Option(["--run-id-file"], default=None, metavar="PATH",
                      help="Write the run id to this file as soon as the run starts."),
     ]

@@ -44,6 +44,7 @@ class RunOptions:
     with_decorators: List[str] = field(default_factory=list)
     launcher: str = config.DEFAULT_LAUNCHER
     quiet: bool = False
+    keep_going: bool = False
     run_id_file: Optional[str] = None
     entrypoint: List[str] = field(default_factory=list)  # how to start `<flow> step ...` afresh
     command_name: str = "python flow.py"                  # how the user calls the flow, for hints
@@ -96,7 +97,7 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
     launcher = _make_launcher(run, options)
     _warm_up_codecs()
     cloner = Cloner(flow_store, run_id, resume) if resume else None
-    scheduler = Scheduler(run, launcher, display, options.max_workers, cloner)
+    scheduler = Scheduler(run, launcher, display, options.max_workers, cloner, options.keep_going)
     status, code = "failed", EXIT_FAILED
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:

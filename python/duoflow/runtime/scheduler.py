@@ -59,8 +59,12 @@ class Worker:
 class Scheduler:
     """Runs every task of one run, honouring max workers, retries, timeouts and @catch."""
 
-    def __init__(self, run: RunContext, launcher, display: Display, max_workers: int, cloner=None):
+    def __init__(self, run: RunContext, launcher, display: Display, max_workers: int, cloner=None,
+                 keep_going: bool = False):
         self.run = run
+        # After a failure: stop starting tasks (default; running ones finish and are kept), or keep
+        # going with every task that does not depend on a failed one.
+        self.keep_going = keep_going
         self.cloner = cloner  # set when resuming: reuses finished tasks of the origin run
         self.infos: Dict[str, dict] = {}  # "step/task" -> task.json of every finished task
         self.graph = run.graph
@@ -101,12 +105,15 @@ class Scheduler:
         return not self.failures
 
     def _more_to_launch(self) -> bool:
-        return not self.failures and bool(self.pending or self.delayed)
+        return self._may_launch() and bool(self.pending or self.delayed)
+
+    def _may_launch(self) -> bool:
+        return self.keep_going or not self.failures
 
     def _wait_timeout(self) -> Optional[float]:
         now = time.time()
         wakeups = [w.deadline for w in self.workers.values() if w.deadline and not w.timed_out]
-        if self.delayed and not self.failures:
+        if self.delayed and self._may_launch():
             wakeups.append(self.delayed[0][0])
         interval = self.display.tick_interval
         if interval is not None:
@@ -137,9 +144,9 @@ class Scheduler:
 
     def _launch_ready(self) -> None:
         now = time.time()
-        while self.delayed and self.delayed[0][0] <= now and not self.failures:
+        while self.delayed and self.delayed[0][0] <= now and self._may_launch():
             self.pending.appendleft(heapq.heappop(self.delayed)[2])
-        while self.pending and len(self.workers) < self.max_workers and not self.failures:
+        while self.pending and len(self.workers) < self.max_workers and self._may_launch():
             self._launch(self.pending.popleft())
 
     def _launch(self, request: TaskRequest) -> None:

@@ -15,6 +15,8 @@ DEFAULT_PACKAGE_SUFFIXES = (".py", ".R", ".r", ".Rmd", ".txt", ".md", ".json", "
                             ".toml", ".cfg", ".ini", ".sql", ".sh")
 CODE_PACKAGE_MAX_FILE_BYTES = 1024 * 1024
 CODE_PACKAGE_MAX_TOTAL_BYTES = 20 * 1024 * 1024
+# Directory entries the snapshot looks at before giving up (a flow in a huge folder stays fast).
+CODE_PACKAGE_MAX_SCANNED = 20000
 
 
 def default_max_workers() -> int:

@@ -30,9 +30,17 @@ def collect_files(directory: str, suffixes: Tuple[str, ...],
     skipped: List[str] = []
     total = 0
     excluded = {os.path.realpath(p) for p in exclude}
+    scanned = 0
     for current, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".tmp-")
+        # Hidden folders (.git, .venv, .duoflow, ...) and known bulky ones never hold flow code.
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")
                          and os.path.realpath(os.path.join(current, d)) not in excluded)
+        scanned += len(files) + len(dirs)
+        if scanned > config.CODE_PACKAGE_MAX_SCANNED:
+            skipped.append("everything below %s (more than %d entries scanned; keep flows in a "
+                           "folder of their own)" % (os.path.relpath(current, directory), config.CODE_PACKAGE_MAX_SCANNED))
+            dirs[:] = []
+            continue
         for name in sorted(files):
             if not name.endswith(suffixes):
                 continue

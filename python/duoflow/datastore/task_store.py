@@ -24,11 +24,21 @@ class TaskStore:
     def is_done(self) -> bool:
         return self.storage.exists(self.key + "/DONE")
 
-    def finish(self, info: Dict[str, Any], artifacts: Dict[str, dict]) -> None:
-        """Write the artifact index and task metadata, then DONE (last, so readers never see half)."""
-        self.storage.write_json(self.key + "/artifacts.json", artifacts)
-        self.storage.write_json(self.key + "/task.json", info)
-        self.storage.write(self.key + "/DONE", b"")
+    def finish(self, info: Dict[str, Any], artifacts: Optional[Dict[str, dict]] = None,
+               artifacts_of: Optional["TaskStore"] = None) -> None:
+        """Write the artifact index (or share ``artifacts_of``'s, for a clone) and the task
+        metadata, then DONE.
+
+        Readers look at a task only once DONE exists, so the files before it need no temp file;
+        DONE is created last, after they are complete.
+        """
+        self.storage.make_dirs(self.key)
+        if artifacts_of is not None:
+            self.storage.link_unpublished(artifacts_of.key + "/artifacts.json", self.key + "/artifacts.json")
+        else:
+            self.storage.write_unpublished_json(self.key + "/artifacts.json", artifacts or {})
+        self.storage.write_unpublished_json(self.key + "/task.json", info)
+        self.storage.publish_marker(self.key + "/DONE")
 
     def read_info(self) -> Optional[Dict[str, Any]]:
         return self.storage.read_json_or_none(self.key + "/task.json")

@@ -8,7 +8,6 @@ re-encoded and no user code runs.
 
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Set, Tuple
@@ -139,13 +138,12 @@ class Cloner:
         started = time.perf_counter()
         origin_id, origin_info = origin
         origin_store = self.flow_store.task(self.plan.origin_run_id, step, origin_id)
-        info = copy.deepcopy(origin_info)
+        info = dict(origin_info)
         info.update(run_id=self.run_id, task_id=task_id, parents=list(inputs),
                     origin=origin_store.pathspec, cloned_at=time.time(),
                     foreach_stack=[dict(f, task=self.new_path_of.get(f["task"], f["task"]))
                                    for f in origin_info.get("foreach_stack") or []])
-        artifacts = origin_store.read_artifacts()
-        self.flow_store.task(self.run_id, step, task_id).finish(info, artifacts)
+        self.flow_store.task(self.run_id, step, task_id).finish(info, artifacts_of=origin_store)
         new_path = "%s/%s" % (step, task_id)
         self.new_path_of["%s/%s" % (step, origin_id)] = new_path
         self.cloned.add(new_path)

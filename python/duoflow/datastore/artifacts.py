@@ -7,6 +7,7 @@ An artifact-index entry (one per name in ``artifacts.json``) is
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, Iterable, List, Optional
 
 from ..exceptions import ArtifactDecodeError, ArtifactNotFoundError, DuoflowError, InvalidArtifactNameError
@@ -54,7 +55,7 @@ def store_value(blobs: BlobStore, name: str, value: Any) -> Dict[str, Any]:
     entry.update(encoded.extra)
     if encoded.is_inline:
         entry["inline"] = encoded.inline
-        entry["size"] = 0
+        entry["size"] = len(json.dumps(encoded.inline, separators=(",", ":")))  # its bytes in the index
     else:
         entry["sha"], entry["size"] = blobs.save(encoded.payload)
     return entry

@@ -46,6 +46,12 @@ class FlowSpec:
     def _step_function(cls, name: str):
         return getattr(cls, name)
 
+    @classmethod
+    def _foreach_sequence(cls, values: Any) -> Any:
+        """What a foreach splits over, given the artifact's value (R flows treat scalars as
+        length-1 vectors)."""
+        return values
+
     # -- attributes inside a step ----------------------------------------------------------
     def _parameter_value(self, attr: str) -> Any:
         state = self.__dict__.get("_state")

@@ -27,11 +27,9 @@ def make_logs(env) -> click.Command:
         logs = read_logs(_task_store(env, opts, pathspec), attempt)
         both = not stdout and not stderr
         if stdout or both:
-            sys.stdout.buffer.write(logs["stdout"])
-            sys.stdout.flush()
+            _write_bytes(sys.stdout, logs["stdout"])
         if stderr or both:
-            sys.stderr.buffer.write(logs["stderr"])
-            sys.stderr.flush()
+            _write_bytes(sys.stderr, logs["stderr"])
         return 0
 
     return with_shared_options(click.Command("logs", callback=callback, params=[
@@ -42,6 +40,16 @@ def make_logs(env) -> click.Command:
                      help="Which attempt (0-based; default: the last)."),
     ], short_help="Print the output of a task.",
        help="Print the output of a task: PATHSPEC is Flow/run/step/task (or run/step/task)."))
+
+
+def _write_bytes(stream, data: bytes) -> None:
+    """Write raw log bytes (through the text layer when the stream has no buffer, as in R)."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        buffer.write(data)
+    else:
+        stream.write(data.decode("utf-8", "replace"))
+    stream.flush()
 
 
 def make_dump(env) -> click.Command:

@@ -67,14 +67,15 @@ class TaskReader:
 
 
 def foreach_item(flow_store: FlowStore, run_id: str, frame: Dict[str, Any], foreach_var: str,
-                 cache: Optional[Dict[str, Any]] = None) -> Any:
-    """The item a foreach frame points at: ``split_task.<foreach_var>[index]``."""
+                 cache: Optional[Dict[str, Any]] = None, sequence=lambda values: values) -> Any:
+    """The item a foreach frame points at: ``split_task.<foreach_var>[index]`` (``sequence``
+    turns the artifact into what is split, as the flow class defines it)."""
     step, task_id = frame["task"].split("/")
     key = frame["task"]
     if cache is not None and key in cache:
         values = cache[key]
     else:
-        values = TaskReader(flow_store, run_id, step, task_id).load(foreach_var)
+        values = sequence(TaskReader(flow_store, run_id, step, task_id).load(foreach_var))
         if cache is not None:
             cache[key] = values
     return item_at(values, frame["index"])

@@ -214,5 +214,6 @@ def _first_line(text: str) -> str:
 def make_display(quiet: bool, live: Optional[bool] = None) -> Display:
     """The live display on a terminal, the plain one otherwise (and always when quiet)."""
     if live is None:
-        live = sys.stdout.isatty() and not quiet
+        isatty = getattr(sys.stdout, "isatty", None)  # R's console stream (reticulate) may lack it
+        live = bool(isatty and isatty()) and not quiet
     return LiveDisplay(quiet) if live else Display(quiet)

@@ -54,6 +54,20 @@ class Process:
                 continue
 
 
+def flush_all_output() -> None:
+    """Flush Python's streams and C's stdio buffers (R writes through the latter): before a fork,
+    so nothing buffered is printed twice, and before a task exits, so nothing is lost."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    try:
+        load_libc().fflush(None)
+    except (OSError, AttributeError):
+        pass
+
+
 def _pipes():
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
@@ -70,10 +84,20 @@ class ForkLauncher:
     def __init__(self, run: RunContext):
         self.run = run
 
+    def warm_up(self, modules: Iterable[str]) -> None:
+        """Import libraries finished tasks needed, so the next forks start with them loaded."""
+        import importlib
+
+        for name in modules:
+            if name not in sys.modules:
+                try:
+                    importlib.import_module(name)
+                except Exception:  # a task's environment may differ; that task paid already
+                    pass
+
     def launch(self, request: TaskRequest, inherited_fds: Iterable[int] = ()) -> Process:
         out_r, out_w, err_r, err_w = _pipes()
-        for stream in (sys.stdout, sys.stderr):
-            stream.flush()
+        flush_all_output()
         parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the child never returns from here
@@ -92,6 +116,7 @@ class ForkLauncher:
                 except BaseException:
                     pass
             finally:
+                flush_all_output()
                 os._exit(code)
         os.close(out_w)
         os.close(err_w)
@@ -154,6 +179,9 @@ class SpawnLauncher:
         self.run = run
         self.entrypoint = entrypoint
         self.datastore_root = datastore_root
+
+    def warm_up(self, modules: Iterable[str]) -> None:
+        """Fresh interpreters load what they need themselves."""
 
     def command(self, request: TaskRequest) -> List[str]:
         cmd = list(self.entrypoint) + [

@@ -274,6 +274,7 @@ class Scheduler:
 
     def _on_success(self, request: TaskRequest, info: dict) -> None:
         self.finished_count += 1
+        self.launcher.warm_up(info.get("imported") or ())
         node = self.graph[request.step]
         path = "%s/%s" % (request.step, request.task_id)
         self.infos[path] = info

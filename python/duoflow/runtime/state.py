@@ -65,7 +65,8 @@ class TaskState:
     # -- foreach ---------------------------------------------------------------------------
     def frame_value(self, frame: Dict[str, Any]) -> Any:
         var = self.graph[frame["step"]].foreach_var
-        return foreach_item(self.run.flow_store, self.run.run_id, frame, var, self._foreach_cache)
+        return foreach_item(self.run.flow_store, self.run.run_id, frame, var, self._foreach_cache,
+                            self.run.flow_cls._foreach_sequence)
 
     def foreach_tuples(self) -> List[Tuple[int, int, Any]]:
         return [(f["index"], f["num_splits"], self.frame_value(f)) for f in self.foreach_stack]

@@ -105,7 +105,7 @@ def _check_foreach(flow: Any, node: Node, run: RunContext) -> Optional[int]:
         return None
     var = node.foreach_var
     try:
-        values = getattr(flow, var)
+        values = type(flow)._foreach_sequence(getattr(flow, var))
     except AttributeError:
         raise ForeachError("Step '%s' splits over '%s', but it has no artifact '%s'" % (node.name, var, var),
                            hint="Assign self.%s = [...] before self.next(..., foreach=\"%s\")." % (var, var)) from None
@@ -153,6 +153,11 @@ def _may_have_changed(value: Any) -> bool:
     return not (flags is not None and getattr(flags, "writeable", True) is False)
 
 
+# Heavy, fork-safe libraries a task may import: the runtime imports them too once a task has
+# needed them, so later forked tasks find them loaded instead of paying the import each time.
+WARM_MODULES = ("numpy", "pandas", "pyarrow", "zstandard", "scipy", "sklearn", "statsmodels")
+
+
 def _task_info(run: RunContext, request: TaskRequest, node: Node, stack: List[dict],
                num_splits: Optional[int], started: float) -> Dict[str, Any]:
     resources = node.decorator("resources")
@@ -163,6 +168,7 @@ def _task_info(run: RunContext, request: TaskRequest, node: Node, stack: List[di
         "status": "caught" if request.catch_fallback else "succeeded", "pid": os.getpid(),
         "user": run.user, "launcher": run.launcher,
         "resources": resources.attributes if resources else None,
+        "imported": [name for name in WARM_MODULES if name in sys.modules],
     }
 
 

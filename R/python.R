@@ -1,0 +1,62 @@
+# Reaching the Python core. Python is found the reticulate way (RETICULATE_PYTHON, virtualenvs,
+# PATH), with one override: DUOFLOW_PYTHON, the interpreter that has the duoflow package.
+# Nothing happens at package load; the first call that needs Python configures it.
+
+.duoflow <- new.env(parent = emptyenv())
+
+#' The Python module of the R bridge (loaded once)
+#' @return The `duoflow.rbridge.api` module.
+#' @keywords internal
+bridge <- function() {
+  if (is.null(.duoflow$api)) {
+    use_duoflow_python()
+    if (!reticulate::py_module_available("duoflow")) {
+      config <- tryCatch(reticulate::py_config()$python, error = function(e) "(none found)")
+      duoflow_abort("python_missing",
+                    "The duoflow Python package is not installed in the Python that R uses",
+                    sprintf("Python used: %s", config),
+                    paste("Install it there: <that python> -m pip install duoflow (or, in a checkout,",
+                          "`make install` and set DUOFLOW_PYTHON=<checkout>/.venv/bin/python)."))
+    }
+    .duoflow$api <- reticulate::import("duoflow.rbridge.api", convert = TRUE)
+  }
+  .duoflow$api
+}
+
+use_duoflow_python <- function() {
+  python <- Sys.getenv("DUOFLOW_PYTHON")
+  if (!nzchar(python)) return(invisible(FALSE))
+  if (!file.exists(python)) {
+    duoflow_abort("python_missing", sprintf("DUOFLOW_PYTHON points to %s, which does not exist", python),
+                  hint = "Set it to a Python interpreter that has the duoflow package.")
+  }
+  reticulate::use_python(python, required = TRUE)
+  invisible(TRUE)
+}
+
+# Python error class -> duoflow error code (the R condition class is duoflow_error_<code>).
+python_error_codes <- c(
+  ArtifactNotFoundError = "artifact_not_found", InvalidGraphError = "invalid_graph",
+  BadParameterError = "bad_parameter", ArtifactDecodeError = "artifact_decode",
+  RObjectUnavailableError = "artifact_decode", ReadOnlyError = "read_only",
+  InvalidArtifactNameError = "invalid_artifact_name", MergeArtifactsError = "merge_conflict",
+  NotFoundError = "not_found", UsageError = "usage", DatastoreError = "datastore",
+  TransitionError = "bad_transition", ForeachError = "bad_foreach", TaskFailedError = "task_failed"
+)
+
+#' Call the Python core, turning its errors into classed R conditions
+#' @param f A function of the bridge module.
+#' @param ... Its arguments.
+#' @return What `f` returns.
+#' @keywords internal
+call_python <- function(f, ...) {
+  tryCatch(f(...), error = function(e) {
+    if (inherits(e, "duoflow_error")) stop(e)
+    last <- tryCatch(reticulate::py_last_error(), error = function(e2) NULL)
+    type <- if (!is.null(last$type)) sub(".*\\.", "", last$type) else ""
+    code <- if (type %in% names(python_error_codes)) python_error_codes[[type]] else "python"
+    message <- if (!is.null(last$value)) last$value else conditionMessage(e)
+    lines <- strsplit(message, "\n", fixed = TRUE)[[1]]
+    duoflow_abort(code, lines[[1]], sub("^  ", "", lines[-1]))
+  })
+}

@@ -1,0 +1,143 @@
+# R values <-> "wires": plain lists of raw bytes, strings and lists that the Python bridge turns
+# into the Python views of the round-trip table (python/duoflow/rbridge/convert.py documents the
+# format). Only base R is used, so no conversion depends on reticulate's numpy support.
+
+# Attributes an atomic vector may carry and still travel as a vector (others: R-native blob).
+vector_attributes <- c("names", "dim", "levels", "class", "tzone", "duoflow_py")
+vector_classes <- list(character(0), "factor", c("ordered", "factor"), "Date", c("POSIXct", "POSIXt"))
+
+#' Turn an R value into a wire for Python
+#' @param x Any R value.
+#' @return A list describing the value.
+#' @keywords internal
+to_wire <- function(x) {
+  if (is.null(x)) return(list(kind = "null"))
+  if (inherits(x, "python.builtin.object")) return(list(kind = "py", object = x))
+  if (is.data.frame(x) && travels_as_frame(x)) return(frame_wire(x))
+  if (is.raw(x) && is.null(attributes(x))) return(list(kind = "raw", data = x))
+  if (is.atomic(x) && travels_as_vector(x)) return(vector_wire(x))
+  if (is.list(x) && travels_as_list(x)) return(list_wire(x))
+  list(kind = "rds", data = serialize(x, NULL), class = class(x))
+}
+
+travels_as_vector <- function(x) {
+  if (!typeof(x) %in% c("logical", "integer", "double", "character", "complex")) return(FALSE)
+  attrs <- names(attributes(x))
+  if (!all(attrs %in% vector_attributes)) return(FALSE)
+  cls <- attr(x, "class", exact = TRUE)
+  is.null(cls) || any(vapply(vector_classes, identical, logical(1), cls))
+}
+
+travels_as_list <- function(x) {
+  if (!identical(class(x), "list")) return(FALSE)
+  if (!all(names(attributes(x)) %in% c("names", "duoflow_py"))) return(FALSE)
+  nm <- names(x)
+  is.null(nm) || (all(nzchar(nm)) && !anyDuplicated(nm))
+}
+
+travels_as_frame <- function(x) {
+  identical(class(x), "data.frame") && all(names(attributes(x)) %in% c("names", "class", "row.names")) &&
+    all(vapply(x, function(col) is.atomic(col) && travels_as_vector(col) && is.null(dim(col)), logical(1))) &&
+    !anyDuplicated(names(x)) && all(nzchar(names(x)))
+}
+
+vector_wire <- function(x) {
+  type <- typeof(x)
+  na <- if (type == "double") is.na(x) & !is.nan(x) else is.na(x)
+  wire <- list(kind = "vector", type = type, na = if (any(na)) as.raw(na) else NULL)
+  values <- unclass(x)
+  attributes(values) <- NULL
+  if (type == "character") {
+    values[na] <- ""
+    wire$strings <- as.list(enc2utf8(values))
+  } else {
+    if (any(na)) values[na] <- if (type == "complex") 0i else 0
+    wire$data <- switch(type,
+      logical = writeBin(as.integer(values), raw(), size = 4L, endian = "little"),
+      integer = writeBin(values, raw(), size = 4L, endian = "little"),
+      double = writeBin(values, raw(), size = 8L, endian = "little"),
+      complex = writeBin(values, raw(), endian = "little"))
+  }
+  if (!is.null(names(x)) && is.null(dim(x))) wire$names <- as.list(names(x))
+  if (!is.null(dim(x))) wire$dim <- as.list(as.integer(dim(x)))
+  if (is.factor(x)) wire$levels <- as.list(levels(x))
+  if (!is.null(attr(x, "class", exact = TRUE))) wire$class <- as.list(class(x))
+  if (!is.null(attr(x, "tzone", exact = TRUE)) && nzchar(attr(x, "tzone"))) wire$tzone <- attr(x, "tzone")
+  py <- attr(x, "duoflow_py", exact = TRUE)
+  if (!is.null(py$dtype)) wire$py_dtype <- py$dtype
+  if (isTRUE(py$array)) wire$array <- TRUE
+  wire
+}
+
+list_wire <- function(x) {
+  wire <- list(kind = "list", items = unname(lapply(x, to_wire)),
+               names = if (is.null(names(x))) NULL else as.list(names(x)))
+  py <- attr(x, "duoflow_py", exact = TRUE)
+  if (identical(py$type, "tuple")) wire$py_type <- "tuple"
+  wire
+}
+
+frame_wire <- function(x) {
+  automatic <- .row_names_info(x) < 0L
+  list(kind = "data.frame", columns = unname(lapply(x, vector_wire)), names = as.list(names(x)),
+       nrow = nrow(x), row_names = if (automatic) NULL else as.list(as.character(row.names(x))))
+}
+
+#' Turn a wire from Python into an R value
+#' @param w A wire (a list with a `kind`).
+#' @return The R value.
+#' @keywords internal
+from_wire <- function(w) {
+  switch(w$kind,
+    null = NULL,
+    raw = as.raw(w$data),
+    py = w$object,
+    rds = unserialize(as.raw(w$data)),
+    list = list_from_wire(w),
+    data.frame = frame_from_wire(w),
+    vector = vector_from_wire(w),
+    duoflow_abort("artifact_decode", sprintf("Unknown value kind '%s' from Python", w$kind),
+                  hint = "The R package and the Python package may be of different versions."))
+}
+
+list_from_wire <- function(w) {
+  items <- lapply(w$items, from_wire)
+  if (!is.null(w$names)) names(items) <- unlist(w$names)
+  if (identical(w$py_type, "tuple")) attr(items, "duoflow_py") <- list(type = "tuple")
+  items
+}
+
+vector_from_wire <- function(w) {
+  type <- w$type
+  values <- if (type == "character") {
+    as.character(unlist(w$strings))
+  } else {
+    data <- as.raw(w$data)
+    switch(type,
+      logical = as.logical(readBin(data, "integer", n = length(data) %/% 4L, size = 4L, endian = "little")),
+      integer = readBin(data, "integer", n = length(data) %/% 4L, size = 4L, endian = "little"),
+      double = readBin(data, "double", n = length(data) %/% 8L, size = 8L, endian = "little"),
+      complex = readBin(data, "complex", n = length(data) %/% 16L, endian = "little"))
+  }
+  if (is.null(values)) values <- vector(type, 0L)
+  if (!is.null(w$na)) values[as.logical(as.integer(as.raw(w$na)))] <- NA
+  if (!is.null(w$levels)) {
+    levels(values) <- as.character(unlist(w$levels))
+  }
+  if (!is.null(w$class)) class(values) <- as.character(unlist(w$class))
+  if (!is.null(w$tzone)) attr(values, "tzone") <- w$tzone
+  if (!is.null(w$dim)) dim(values) <- as.integer(unlist(w$dim))
+  if (!is.null(w$names)) names(values) <- as.character(unlist(w$names))
+  py <- list()
+  if (!is.null(w$py_dtype)) py$dtype <- w$py_dtype
+  if (isTRUE(w$array)) py$array <- TRUE
+  if (length(py)) attr(values, "duoflow_py") <- py
+  values
+}
+
+frame_from_wire <- function(w) {
+  columns <- lapply(w$columns, vector_from_wire)
+  names(columns) <- as.character(unlist(w$names))
+  row_names <- if (is.null(w$row_names)) .set_row_names(as.integer(w$nrow)) else as.character(unlist(w$row_names))
+  structure(columns, class = "data.frame", row.names = row_names)
+}

@@ -1,0 +1,81 @@
+"""What the R package calls (through reticulate). Every function takes and returns plain data or
+wires, so reticulate never converts numpy or pandas objects itself."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Dict, List, Optional
+
+from .convert import from_wire
+from .spec import flow_class
+from .to_r import to_wire
+
+
+def run_flow(spec: Dict[str, Any], functions: Dict[str, Callable], argv: List[str], script: str,
+             rscript: str) -> int:
+    """Parse ``argv`` with the flow's command line and run the command; returns the exit code."""
+    from ..cli.main import invoke
+
+    script_path = os.path.abspath(script)
+    cls = flow_class(spec, functions, script_path)
+    return invoke(cls, script_path, "Rscript %s" % script, [rscript, script_path], list(argv or []))
+
+
+def get_artifact(flow: Any, name: str) -> Dict[str, Any]:
+    """``self$name`` in an R step."""
+    return to_wire(getattr(flow, name))
+
+
+def set_artifact(flow: Any, name: str, wire: Dict[str, Any]) -> None:
+    """``self$name <- value`` in an R step."""
+    setattr(flow, name, from_wire(wire))
+
+
+def artifact_names(flow: Any) -> List[str]:
+    """What ``names(self)`` shows: artifacts this task has or has set."""
+    state = flow._state
+    return sorted(set(state.available_names()) | set(flow._new_artifacts()))
+
+
+def foreach_input(flow: Any) -> Dict[str, Any]:
+    return to_wire(flow.input)
+
+
+def foreach_index(flow: Any) -> Optional[int]:
+    """1-based, as R counts (None outside a foreach)."""
+    index = flow.index
+    return None if index is None else index + 1
+
+
+def input_views(inputs: Any) -> List[Any]:
+    """The inputs of a join, in split order."""
+    return list(inputs)
+
+
+def input_step(view: Any) -> str:
+    return view.step_name
+
+
+def input_artifact(view: Any, name: str) -> Dict[str, Any]:
+    return to_wire(getattr(view, name))
+
+
+def input_index(view: Any) -> Optional[int]:
+    index = view.index
+    return None if index is None else index + 1
+
+
+def merge_artifacts(flow: Any, inputs: Any, include: Optional[List[str]], exclude: Optional[List[str]]) -> None:
+    flow.merge_artifacts(inputs, include=list(include) if include else None,
+                         exclude=list(exclude) if exclude else None)
+
+
+def current_value(name: str) -> Dict[str, Any]:
+    from ..current import current
+
+    return to_wire(getattr(current, name))
+
+
+def error_code(exc: Any) -> str:
+    """The stable code of a duoflow error (for the R condition class), or ''."""
+    return getattr(exc, "code", "") or ""

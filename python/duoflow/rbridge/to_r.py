@@ -1,0 +1,286 @@
+"""Python values -> R wires (see convert.py for the wire format and the views chosen).
+
+Anything without an R counterpart goes to R as a ``py`` reference: R code can hand it back
+unchanged (``self$y <- self$x`` stores the same Python object) or use it through reticulate.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, Dict, List, Optional
+
+INT32_MIN, INT32_MAX = -(2 ** 31) + 1, 2 ** 31 - 1
+
+
+def to_wire(value: Any) -> Dict[str, Any]:
+    """The R wire of a Python value."""
+    import sys
+
+    if value is None:
+        return {"kind": "null"}
+    if isinstance(value, bool):
+        return _scalar("logical", value)
+    if isinstance(value, int):
+        return _scalar("integer", value) if INT32_MIN <= value <= INT32_MAX else _py(value)
+    if isinstance(value, float):
+        return _scalar("double", value)
+    if isinstance(value, str):
+        return {"kind": "vector", "type": "character", "strings": [value], "na": None}
+    if isinstance(value, (bytes, bytearray)):
+        return {"kind": "raw", "data": bytearray(value)}
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        import numpy as np
+
+        return _dates_wire(np.array([value], dtype="datetime64[D]"), None)
+    from ..datastore.codecs.robject import RObject
+
+    if isinstance(value, RObject):
+        return {"kind": "rds", "data": bytearray(value.data), "class": list(value.r_class)}
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return {"kind": "list", "items": [to_wire(v) for v in value.values()], "names": list(value)}
+    if isinstance(value, (list, tuple)):
+        wire = {"kind": "list", "items": [to_wire(v) for v in value], "names": None}
+        if isinstance(value, tuple):
+            wire["py_type"] = "tuple"
+        return wire
+    if "numpy" in sys.modules:
+        wire = _numpy_wire(value)
+        if wire is not None:
+            return wire
+    if "pandas" in sys.modules:
+        wire = _pandas_wire(value)
+        if wire is not None:
+            return wire
+    return _py(value)
+
+
+def _py(value: Any) -> Dict[str, Any]:
+    from .convert import PyRef
+
+    return {"kind": "py", "object": PyRef(value)}
+
+
+def _scalar(rtype: str, value: Any) -> Dict[str, Any]:
+    import struct
+
+    fmt = {"logical": "<i", "integer": "<i", "double": "<d"}[rtype]
+    return {"kind": "vector", "type": rtype, "data": bytearray(struct.pack(fmt, value)), "na": None}
+
+
+def _rtype_of(dtype) -> Optional[str]:
+    kind = dtype.kind
+    if kind == "b":
+        return "logical"
+    if kind in "iu":
+        return "integer" if dtype.itemsize <= 4 and not (kind == "u" and dtype.itemsize == 4) else "integer64"
+    if kind == "f":
+        return "double"
+    if kind == "c":
+        return "complex"
+    if kind in "UO":
+        return "character"
+    return None
+
+
+def _numpy_wire(value: Any) -> Optional[Dict[str, Any]]:
+    import numpy as np
+
+    if isinstance(value, np.generic):
+        if isinstance(value, np.datetime64):
+            return _datetime64_wire(np.array([value]), None, scalar=True)
+        return to_wire(value.item()) if not isinstance(value, (np.str_, np.bytes_)) else to_wire(str(value))
+    if not isinstance(value, np.ndarray):
+        return None
+    mask = np.ma.getmaskarray(value) if isinstance(value, np.ma.MaskedArray) else None
+    data = np.ma.getdata(value) if mask is not None else value
+    if data.dtype.kind == "M":
+        return _datetime64_wire(data, mask)
+    wire = _vector_wire(data.ravel(order="F"), None if mask is None else mask.ravel(order="F"))
+    if wire is None:
+        return None
+    if data.ndim != 1:
+        wire["dim"] = [int(d) for d in data.shape]
+    else:
+        wire["array"] = True  # a length-1 array stays an array, not a scalar, on the way back
+    return wire
+
+
+def _vector_wire(values, mask) -> Optional[Dict[str, Any]]:
+    """A wire for a 1-d numpy array (C order, already flattened column-major by the caller)."""
+    import numpy as np
+
+    rtype = _rtype_of(values.dtype)
+    if rtype is None:
+        return None
+    if rtype == "integer64":
+        if len(values) and (values.max() > INT32_MAX or values.min() < INT32_MIN):
+            rtype_data = values.astype("<f8")
+            wire = {"kind": "vector", "type": "double", "data": bytearray(rtype_data.tobytes())}
+        else:
+            wire = {"kind": "vector", "type": "integer", "data": bytearray(values.astype("<i4").tobytes())}
+        wire["py_dtype"] = str(values.dtype)
+    elif rtype == "character":
+        items = [None if v is None else str(v) for v in values.tolist()]
+        if any(v is not None and not isinstance(v, str) for v in values.tolist()):
+            return None
+        none_mask = np.array([v is None for v in items], dtype=bool)
+        mask = none_mask if mask is None else (mask | none_mask)
+        wire = {"kind": "vector", "type": "character", "strings": ["" if v is None else v for v in items]}
+        if values.dtype.kind == "U":
+            wire["py_dtype"] = "str"
+    else:
+        native = {"logical": "<i4", "integer": "<i4", "double": "<f8", "complex": "<c16"}[rtype]
+        wire = {"kind": "vector", "type": rtype, "data": bytearray(values.astype(native).tobytes())}
+        if values.dtype != np.dtype({"logical": "bool", "integer": "int32", "double": "float64",
+                                      "complex": "complex128"}[rtype]):
+            wire["py_dtype"] = str(values.dtype)
+    wire["na"] = bytearray(mask.astype(np.uint8).tobytes()) if mask is not None and mask.any() else None
+    return wire
+
+
+def _dates_wire(days, mask) -> Dict[str, Any]:
+    import numpy as np
+
+    nat = np.isnat(days)
+    mask = nat if mask is None else (mask | nat)
+    numbers = np.where(mask, 0, days.astype("int64")).astype("<f8")
+    return {"kind": "vector", "type": "double", "data": bytearray(numbers.tobytes()),
+            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None, "class": ["Date"]}
+
+
+def _datetime64_wire(values, mask, scalar: bool = False) -> Dict[str, Any]:
+    import numpy as np
+
+    if np.datetime_data(values.dtype)[0] == "D":
+        wire = _dates_wire(values, mask)
+    else:
+        wire = _posix_wire(values.astype("datetime64[ns]").astype("int64"), np.isnat(values) if mask is None
+                           else (mask | np.isnat(values)), None)
+        wire["py_dtype"] = str(values.dtype)
+    if not scalar:
+        wire["array"] = True
+    return wire
+
+
+def _posix_wire(nanos, mask, tz: Optional[str]) -> Dict[str, Any]:
+    import numpy as np
+
+    seconds = np.where(mask, 0, nanos).astype("<f8") / 1e9
+    wire = {"kind": "vector", "type": "double", "data": bytearray(seconds.astype("<f8").tobytes()),
+            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None,
+            "class": ["POSIXct", "POSIXt"]}
+    if tz:
+        wire["tzone"] = tz
+    return wire
+
+
+def _pandas_wire(value: Any) -> Optional[Dict[str, Any]]:
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp):
+        wire = _posix_wire(_as_int64([value.value]), _as_bool([False]), str(value.tz) if value.tz else None)
+        return wire
+    if isinstance(value, pd.DatetimeIndex):
+        wire = _series_values_wire(pd.Series(value))
+        wire["array"] = True
+        return wire
+    if isinstance(value, pd.Categorical):
+        wire = _categorical_wire(value)
+        return wire
+    if isinstance(value, pd.Series):
+        wire = _series_values_wire(value)
+        if wire is None:
+            return None
+        if not isinstance(value.index, pd.RangeIndex) or value.index.start != 0 or value.index.step != 1:
+            wire["names"] = [str(i) for i in value.index]
+        else:
+            wire["array"] = True
+        return wire
+    if isinstance(value, pd.DataFrame):
+        return _frame_wire(value)
+    return None
+
+
+def _as_int64(values):
+    import numpy as np
+
+    return np.asarray(values, dtype="int64")
+
+
+def _as_bool(values):
+    import numpy as np
+
+    return np.asarray(values, dtype=bool)
+
+
+def _categorical_wire(cat) -> Dict[str, Any]:
+    import numpy as np
+
+    codes = np.asarray(cat.codes, dtype="int64")
+    mask = codes < 0
+    wire = {"kind": "vector", "type": "integer", "data": bytearray((codes + 1).astype("<i4").tobytes()),
+            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None,
+            "levels": [str(c) for c in cat.categories],
+            "class": ["ordered", "factor"] if cat.ordered else ["factor"]}
+    return wire
+
+
+def _series_values_wire(series) -> Optional[Dict[str, Any]]:
+    """The wire of a Series' values (no names): nullable dtypes keep NA, dates and times keep time."""
+    import numpy as np
+    import pandas as pd
+
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _categorical_wire(series.array)
+    if isinstance(dtype, pd.DatetimeTZDtype) or dtype.kind == "M":
+        mask = series.isna().to_numpy()
+        utc = series.dt.tz_convert("UTC") if isinstance(dtype, pd.DatetimeTZDtype) else series
+        nanos = utc.to_numpy(dtype="datetime64[ns]").astype("int64")
+        wire = _posix_wire(nanos, mask, str(dtype.tz) if isinstance(dtype, pd.DatetimeTZDtype) else None)
+        if not isinstance(dtype, pd.DatetimeTZDtype) and str(dtype) != "datetime64[ns]":
+            wire["py_dtype"] = str(dtype)
+        return wire
+    mask = series.isna().to_numpy()
+    if dtype == object and series.map(lambda v: v is None or isinstance(v, datetime.date)
+                                      and not isinstance(v, datetime.datetime)).all() and len(series) \
+            and series.notna().any():
+        days = np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in series])
+        return _dates_wire(days, mask)
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(dtype, pd.StringDtype):
+        numpy_kind = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
+                      "UInt8": "uint8", "UInt16": "uint16", "UInt32": "uint32", "UInt64": "uint64",
+                      "Float32": "float32", "Float64": "float64"}.get(str(dtype))
+        if numpy_kind is None:
+            return None
+        values = series.to_numpy(dtype=numpy_kind, na_value=0 if numpy_kind != "bool" else False)
+        wire = _vector_wire(values, mask)
+        wire["py_dtype"] = str(dtype)
+        return wire
+    if isinstance(dtype, pd.StringDtype):
+        values = np.array([None if m else v for v, m in zip(series.tolist(), mask)], dtype=object)
+        wire = _vector_wire(values, mask)
+        wire["py_dtype"] = str(dtype)
+        return wire
+    values = series.to_numpy()
+    if values.dtype == object:
+        values = np.array([None if (m and not isinstance(v, str)) else v for v, m in zip(values, mask)], dtype=object)
+        return _vector_wire(values, None)
+    return _vector_wire(values, None)
+
+
+def _frame_wire(frame) -> Optional[Dict[str, Any]]:
+    import pandas as pd
+
+    columns: List[Dict[str, Any]] = []
+    for name in frame.columns:
+        wire = _series_values_wire(frame[name])
+        if wire is None:
+            return None
+        columns.append(wire)
+    wire = {"kind": "data.frame", "columns": columns, "names": [str(c) for c in frame.columns],
+            "nrow": int(len(frame)), "row_names": None}
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        wire["row_names"] = [str(i) for i in index]
+    return wire

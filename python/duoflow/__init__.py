@@ -18,4 +18,21 @@ from .parameters import IncludeFile, JSONType, Parameter
 __all__ = [
     "FlowSpec", "step", "Parameter", "IncludeFile", "JSONType", "current", "retry", "catch", "timeout",
     "environment", "resources", "DuoflowError", "__version__",
+    "Flow", "Run", "Step", "Task", "DataArtifact", "namespace", "get_namespace",
+    "default_namespace", "get_metadata", "metadata", "list_flows",
 ]
+
+# The client (reading past runs back) is imported on first use (PEP 562), so that
+# `import duoflow` in a flow file stays light.
+_CLIENT_NAMES = frozenset(("Flow", "Run", "Step", "Task", "DataArtifact", "namespace", "get_namespace",
+                           "default_namespace", "get_metadata", "metadata", "list_flows"))
+
+
+def __getattr__(name):
+    if name in _CLIENT_NAMES:
+        from . import client
+
+        value = getattr(client, name)
+        globals()[name] = value
+        return value
+    raise AttributeError("module 'duoflow' has no attribute %r" % name)

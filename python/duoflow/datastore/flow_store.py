@@ -15,6 +15,7 @@ import time
 from typing import Any, Dict, List, Optional
 
 from ..exceptions import NotFoundError
+from ..graph.names import is_valid_name
 from ..util.suggest import did_you_mean, quoted_list
 from .cas import BlobStore
 from .storage import LocalStorage
@@ -64,7 +65,8 @@ class FlowStore:
         return TaskStore(self, run_id, step, str(task_id))
 
     def step_names(self, run_id: str) -> List[str]:
-        return [n for n in self.storage.list(self.run_key(run_id)) if n != "run.json"]
+        """Steps that have task directories in the run (run.json, tags.json are not steps)."""
+        return [n for n in self.storage.list(self.run_key(run_id)) if is_valid_name(n)]
 
     def task_ids(self, run_id: str, step: str) -> List[str]:
         names = self.storage.list("%s/%s" % (self.run_key(run_id), step))

@@ -19,7 +19,7 @@ __all__ = [
     "FlowSpec", "step", "Parameter", "IncludeFile", "JSONType", "current", "retry", "catch", "timeout",
     "environment", "resources", "DuoflowError", "__version__",
     "Flow", "Run", "Step", "Task", "DataArtifact", "namespace", "get_namespace",
-    "default_namespace", "get_metadata", "metadata", "list_flows",
+    "default_namespace", "get_metadata", "metadata", "list_flows", "Runner",
 ]
 
 # The client (reading past runs back) is imported on first use (PEP 562), so that
@@ -29,6 +29,10 @@ _CLIENT_NAMES = frozenset(("Flow", "Run", "Step", "Task", "DataArtifact", "names
 
 
 def __getattr__(name):
+    if name == "Runner":
+        from .runner import Runner
+
+        return Runner
     if name in _CLIENT_NAMES:
         from . import client
 

@@ -48,6 +48,16 @@ class Flow(ClientObject):
         if not self._flow_store.storage.exists(name + "/runs"):
             raise _missing_flow(self._flow_store, name)
 
+    @classmethod
+    def _in_datastore(cls, root: str, name: str) -> "Flow":
+        """The flow in the datastore at ``root``, whatever metadata() chose, in no namespace
+        (what :class:`duoflow.Runner` hands back after a run it started)."""
+        flow = cls.__new__(cls)
+        flow._flow_store = open_flow_store(root, name)
+        flow._namespace = None
+        flow.pathspec = name
+        return flow
+
     def _root(self) -> str:
         return self._flow_store.storage.root
 

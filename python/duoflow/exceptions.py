@@ -28,6 +28,15 @@ class DuoflowError(Exception):
         self.hint = hint
         super().__init__(self.format())
 
+    def add_detail(self, text: str, first: bool = True) -> "DuoflowError":
+        """Add a detail line (e.g. which artifact an error from deep inside was about)."""
+        self.details.insert(0 if first else len(self.details), text)
+        self.args = (self.format(),)
+        return self
+
+    def __str__(self) -> str:
+        return self.format()
+
     def format(self) -> str:
         """The whole message: headline, indented details, then the hint."""
         lines = [self.headline]

@@ -67,7 +67,9 @@ def load_value(blobs: BlobStore, name: str, entry: Dict[str, Any], where: str) -
     payload = None if "inline" in entry else blobs.load(entry["sha"], what)
     try:
         return decode_value(payload, entry)
-    except DuoflowError:
+    except DuoflowError as exc:
+        if what not in exc.format():
+            exc.add_detail("While loading %s." % what)
         raise
     except Exception as exc:
         raise ArtifactDecodeError(

@@ -49,8 +49,12 @@ class Codec:
         """True when this codec can store ``value`` faithfully."""
         raise NotImplementedError
 
-    def encode(self, value: Any) -> Encoded:
-        """Encode ``value``; the result's payload (or inline form) is what gets stored."""
+    def encode(self, value: Any) -> Optional[Encoded]:
+        """Encode ``value``; the result's payload (or inline form) is what gets stored.
+
+        May return None to pass the value on to the next codec, when finding out that it cannot
+        keep the value exactly costs as much as encoding it (e.g. a list holding an object).
+        """
         raise NotImplementedError
 
     def decode(self, payload: Optional[Buffer], entry: dict) -> Any:
@@ -60,6 +64,18 @@ class Codec:
         the blob file, already checked against its checksum).
         """
         raise NotImplementedError
+
+
+def bad_payload(entry: dict, problem: str) -> Exception:
+    """The error for a payload that does not match its entry (it passed the checksum, so it was
+    written that way: by another tool, or by hand), raised instead of returning a wrong value."""
+    from ...exceptions import ArtifactDecodeError
+
+    return ArtifactDecodeError(
+        "A stored %s value (encoding %s) does not match its description" % (entry.get("type"), entry.get("encoding")),
+        [problem],
+        "The blob or the artifact index was written by another tool or changed by hand; re-run "
+        "the step that produced it.")
 
 
 def python_type_name(value: Any) -> str:

@@ -1,0 +1,98 @@
+"""The round-trip table (tests/fixtures/roundtrip/rows/*.json), from Python: every row stored and
+loaded through the real datastore path gives back exactly its value (or, for a documented lossy
+corner, exactly the row's ``expected``), with the row's encoding, R class and inlining; and the
+committed Python-written fixture artifacts (what the R tests read) still decode to those values."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rowlib
+from same import assert_same
+
+ROWS = rowlib.load_rows()
+
+
+@pytest.fixture(autouse=True)
+def r_objects_as_carriers(monkeypatch):
+    """R-native rows load as RObject carriers here; the rpy2 view has its own tests."""
+    monkeypatch.setenv("DUOFLOW_R_VIEW", "carrier")
+IDS = ["%s/%s" % (row["family"], row["name"]) for row in ROWS]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=IDS)
+def test_row_round_trips_exactly(store, row):
+    entry, loaded = store.roundtrip(rowlib.build(row), name=row["name"])
+    assert entry["encoding"] == row["encoding"], entry
+    assert entry.get("r_class") == row["r_class"], entry
+    if "inline" in row:
+        assert ("inline" in entry) == row["inline"], entry
+    assert_same(loaded, rowlib.expected(row), check_order=row.get("check_order", False), path=row["name"])
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if "lossy" in r], ids=lambda r: r["name"])
+def test_lossy_rows_say_what_is_lost(row):
+    """A lossy corner is a row with its exact expected result, not a surprise."""
+    assert row["lossy"].strip() and "expected" in row
+    with pytest.raises(AssertionError):  # it really differs from the original...
+        _assert_identity_kept(row)
+
+
+def _assert_identity_kept(row):
+    value = rowlib.build(row)
+    loaded = rowlib.expected(row)
+    assert_same(loaded, value)
+    if isinstance(value, list) and len(value) == 2:
+        assert (loaded[0] is loaded[1]) == (value[0] is value[1])
+
+
+def test_every_row_documents_its_r_view():
+    for row in ROWS:
+        assert "r_class" in row and "r_view" in row, row["name"]
+        assert row["encoding"] in ("json", "ndarray", "arrow", "rds", "cloudpickle"), row["name"]
+
+
+def test_issue_rows_are_all_covered():
+    """The Python rows the issue lists, each present in the table."""
+    names = {row["name"] for row in ROWS}
+    wanted = {"none", "bool_true", "int_big", "float", "str_utf8", "bytes", "list_mixed", "tuple",
+              "dict_nonstr_keys", "set", "int32", "float64_special", "bool", "matrix_c_order",
+              "matrix_f_order", "array_3d", "masked_int32", "frame_mixed", "frame_zero_rows",
+              "series_nullable_int", "categorical", "series_tz", "date"}
+    assert wanted <= names, wanted - names
+
+
+# -- the committed fixture artifacts ------------------------------------------------------------
+
+FIXTURE_ROWS = [row for row in ROWS if row.get("fixture", True)]
+
+
+@pytest.fixture(scope="module")
+def fixture_index():
+    path = rowlib.STORE_DIR / rowlib.FLOW / "artifacts.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def fixture_blobs():
+    from duoflow.datastore.cas import BlobStore
+    from duoflow.datastore.storage import LocalStorage
+
+    return BlobStore(LocalStorage(str(rowlib.STORE_DIR)), rowlib.FLOW)
+
+
+@pytest.mark.parametrize("row", FIXTURE_ROWS, ids=[r["name"] for r in FIXTURE_ROWS])
+def test_fixture_artifacts_decode(fixture_index, fixture_blobs, row):
+    from duoflow.datastore.artifacts import load_value
+
+    assert row["name"] in fixture_index, "regenerate: PYTHONPATH=python python3 tests/fixtures/roundtrip/make_fixtures.py"
+    entry = fixture_index[row["name"]]
+    assert entry["encoding"] == row["encoding"]
+    loaded = load_value(fixture_blobs, row["name"], entry, "fixtures")
+    assert_same(loaded, rowlib.expected(row), check_order=row.get("check_order", False), path=row["name"])
+
+
+def test_fixture_store_is_small():
+    total = sum(p.stat().st_size for p in rowlib.STORE_DIR.rglob("*") if p.is_file())
+    assert total < 200_000, total

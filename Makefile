@@ -17,10 +17,21 @@ STAMP := $(VENV)/.installed
 # `.duoflow/` beside it (set explicitly, so that no other `.duoflow/` found further up the tree,
 # nor a DUOFLOW_DATASTORE_ROOT in the caller's environment, captures the example runs).
 EXAMPLES := hello groupstats
+R_EXAMPLES := rmovies
 SHOW_EXAMPLE := groupstats
 
+# R, its packages (all from Debian: CRAN is not used), and duoflow's R package installed into a
+# project-local library.
+R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-magrittr r-cran-withr \
+	r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-roxygen2
+RLIB := $(abspath .rlib)
+R_STAMP := $(RLIB)/duoflow/DESCRIPTION
+R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R)
+# The R package reaches the Python core of this checkout.
+R_ENV := DUOFLOW_PYTHON="$(VENV_PY)" R_LIBS="$(RLIB)"
+
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-python bench clean
+.PHONY: help install install-r r-system run test test-python test-r bench clean
 
 help: ## List the targets.
 	@echo 'Usage: make TARGET [PYTHON=python3] [VENV=.venv]'
@@ -30,17 +41,32 @@ help: ## List the targets.
 
 install: $(STAMP) ## Create the venv and install duoflow (editable, with test extras) if needed.
 
-$(STAMP): pyproject.toml
+# R comes first: the Python extra "r" (rpy2, Python's view of R-native artifacts) builds against it.
+$(STAMP): pyproject.toml | r-system
 	@if ! "$(VENV_PY)" -m pip --version >/dev/null 2>&1; then \
 		echo "Creating $(VENV) with $(PYTHON)"; \
 		$(PYTHON) -m venv --clear "$(VENV)" || { \
 			echo "error: '$(PYTHON) -m venv' failed. On Debian/Ubuntu: sudo apt install python3-venv" >&2; \
 			exit 1; }; \
 	fi
-	"$(VENV_PY)" -m pip install --disable-pip-version-check -e '.[test]'
+	"$(VENV_PY)" -m pip install --disable-pip-version-check -e '.[test,r]'
 	@touch "$@"
 
-run: install ## Run every example flow (each in its own folder), then `show` one of them.
+r-system: ## Install R and the R packages duoflow needs from Debian, if any is missing.
+	@missing=$$(for p in $(R_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing from Debian: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+install-r: install r-system $(R_STAMP) ## Install duoflow's R package into .rlib (after the Python package).
+
+$(R_STAMP): $(R_SOURCES)
+	@mkdir -p "$(RLIB)"
+	R CMD INSTALL --no-multiarch --library="$(RLIB)" .
+
+run: install install-r ## Run every example flow (each in its own folder), then `show` one of them.
 	@set -e; for ex in $(EXAMPLES); do \
 		echo; echo "==> examples/$$ex: python $$ex.py run"; \
 		( cd "examples/$$ex" && \
@@ -48,15 +74,23 @@ run: install ## Run every example flow (each in its own folder), then `show` one
 	done
 	@echo; echo "==> examples/$(SHOW_EXAMPLE): python $(SHOW_EXAMPLE).py show"
 	@cd "examples/$(SHOW_EXAMPLE)" && "$(VENV_PY)" "$(SHOW_EXAMPLE).py" show
+	@for ex in $(R_EXAMPLES); do \
+		echo; echo "==> examples/$$ex: Rscript $$ex.R run"; \
+		( cd "examples/$$ex" && $(R_ENV) \
+		  DUOFLOW_DATASTORE_ROOT="$(CURDIR)/examples/$$ex/.duoflow" Rscript "$$ex.R" run ) || exit 1; \
+	done
 
-test: test-python ## Run every test suite.
+test: test-python test-r ## Run every test suite (Python, then R).
 
-test-python: install ## Run the Python tests (pytest).
-	"$(VENV_PY)" -m pytest tests/python -q $(PYTEST_ARGS)
+test-python: install install-r ## Run the Python tests (pytest; the cross-language ones run R flows).
+	$(R_ENV) "$(VENV_PY)" -m pytest tests/python -q $(PYTEST_ARGS)
+
+test-r: install install-r ## Run the R tests (testthat, against the installed R package).
+	$(R_ENV) Rscript tests/run-r-tests.R
 
 bench: install ## Run the fan-out benchmark (bench/fanout.py).
 	"$(VENV_PY)" bench/fanout.py
 
 clean: ## Remove the virtual environment, the examples' datastores and caches.
-	rm -rf "$(VENV)" examples/*/.duoflow .pytest_cache build dist python/*.egg-info
+	rm -rf "$(VENV)" "$(RLIB)" examples/*/.duoflow .pytest_cache build dist python/*.egg-info
 	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -30,6 +30,9 @@ use_duoflow_python <- function() {
     duoflow_abort("python_missing", sprintf("DUOFLOW_PYTHON points to %s, which does not exist", python),
                   hint = "Set it to a Python interpreter that has the duoflow package.")
   }
+  # RETICULATE_PYTHON is what reticulate honours first (before looking for Poetry or virtualenv
+  # projects around the working directory); use_python() makes the choice explicit as well.
+  Sys.setenv(RETICULATE_PYTHON = python)
   reticulate::use_python(python, required = TRUE)
   invisible(TRUE)
 }

@@ -51,7 +51,7 @@ vector_wire <- function(x) {
     values[na] <- ""
     wire$strings <- as.list(enc2utf8(values))
   } else {
-    if (any(na)) values[na] <- if (type == "complex") 0i else 0
+    if (any(na)) values[na] <- switch(type, complex = 0i, double = 0, 0L)  # keep the storage type
     wire$data <- switch(type,
       logical = writeBin(as.integer(values), raw(), size = 4L, endian = "little"),
       integer = writeBin(values, raw(), size = 4L, endian = "little"),
@@ -78,7 +78,7 @@ list_wire <- function(x) {
 }
 
 frame_wire <- function(x) {
-  automatic <- .row_names_info(x) < 0L
+  automatic <- .row_names_info(x) <= 0L  # compact 1..n (negative) or no rows (0)
   list(kind = "data.frame", columns = unname(lapply(x, vector_wire)), names = as.list(names(x)),
        nrow = nrow(x), row_names = if (automatic) NULL else as.list(as.character(row.names(x))))
 }

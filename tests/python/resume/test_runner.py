@@ -6,9 +6,13 @@ import shutil
 
 import pytest
 
-from conftest import FLOWS_DIR
+from pathlib import Path
+
 from duoflow import Runner
 from duoflow.runner import RunFailedError
+
+
+FLOWS_DIR = Path(__file__).resolve().parents[1] / "flows"
 
 
 @pytest.fixture

@@ -1,0 +1,4 @@
+library(testthat)
+library(duoflow)
+
+test_check("duoflow")

@@ -1,0 +1,64 @@
+# Decorators from R, run() in an interactive session (a child Rscript), and a missing Python
+# package explained.
+
+test_that("catch(), timeout() and environment_variables() work on R steps", {
+  dir <- flow_dir()
+  writeLines(c(
+    "library(duoflow)",
+    "boom <- function(self) stop('caught me')",
+    "slow <- function(self) Sys.sleep(30)",
+    "env <- function(self) { self$seen <- Sys.getenv('GREETING'); self$err <- as.character(self$failure) }",
+    "metaflow('DecoFlow') %>%",
+    "  step(step = 'start', next_step = 'boom') %>%",
+    "  step(catch(var = 'failure'), step = 'boom', r_function = boom, next_step = 'env') %>%",
+    "  step(environment_variables(GREETING = 'hi'), step = 'env', r_function = env, next_step = 'end') %>%",
+    "  step(step = 'end') %>% run()"), file.path(dir, "deco.R"))
+  result <- run_script("deco.R", "run", dir = dir)
+  expect_identical(result$status, 0L, info = describe(result))
+  expect_identical(artifact(result, "DecoFlow", "env", "seen"), "hi")
+  writeLines(c(
+    "library(duoflow)",
+    "metaflow('SlowFlow') %>%",
+    "  step(timeout(seconds = 1), step = 'start', r_function = function(self) Sys.sleep(30), next_step = 'end') %>%",
+    "  step(step = 'end') %>% run()"), file.path(dir, "slow.R"))
+  started <- Sys.time()
+  slow <- run_script("slow.R", "run", dir = dir)
+  expect_identical(slow$status, 1L)
+  expect_lt(as.numeric(difftime(Sys.time(), started, units = "secs")), 25)
+  expect_match(slow$stderr, "timed out after 1 s", fixed = TRUE)
+})
+
+test_that("an interactive run() runs the flow in a child Rscript and returns its status and run id", {
+  dir <- flow_dir()
+  flow <- metaflow("ChildFlow") %>%
+    step(step = "start", r_function = function(self) self$x <- 41L + 1L, next_step = "end") %>%
+    step(step = "end")
+  store <- file.path(dir, "store")
+  result <- withr::with_envvar(c(DUOFLOW_DATASTORE_ROOT = store,
+                                 R_LIBS = paste(.libPaths(), collapse = ":")),
+                               withr::with_dir(dir, duoflow:::run_in_child(flow, "run", list(quiet = TRUE))))
+  expect_identical(result$status, 0L)
+  expect_match(result$run_id, "^[0-9]+$")
+  expect_identical(artifact(list(store = store, run_id = result$run_id), "ChildFlow", "start", "x"), 42L)
+})
+
+test_that("a Python without the duoflow package gets an exact install hint", {
+  dir <- flow_dir()
+  writeLines(c("library(duoflow)",
+               "metaflow('NoPy') %>% step(step = 'start', next_step = 'end') %>% step(step = 'end') %>% run()"),
+             file.path(dir, "nopy.R"))
+  bare <- Sys.which("python3")
+  result <- run_script("nopy.R", "run", dir = dir, env = c(sprintf("DUOFLOW_PYTHON=%s", "/usr/bin/python3"),
+                                                           "PYTHONPATH="))
+  expect_identical(result$status, 2L, info = describe(result))
+  expect_match(result$stderr, "duoflow Python package is not installed", fixed = TRUE)
+  expect_match(result$stderr, "pip install", fixed = TRUE)
+})
+
+test_that("run() options become command-line options; parameters keep their names", {
+  flow <- metaflow("F") %>% parameter("top_k", default = 1L) %>% parameter("verbose", is_flag = TRUE)
+  args <- duoflow:::options_to_args(flow, "run", list(top_k = 3L, max_workers = 2, tag = c("a", "b"),
+                                                      verbose = TRUE, quiet = TRUE, with = "retry"))
+  expect_identical(args, c("run", "--top_k", "3", "--max-workers", "2", "--tag", "a", "--tag", "b",
+                           "--verbose", "--quiet", "--with", "retry"))
+})

@@ -123,6 +123,9 @@ def _vector_from_wire(wire: Dict[str, Any]) -> Any:
         return _factor(values, mask, _strings(wire["levels"]), "ordered" in classes, wire)
     if "Date" in classes:
         values = _dates(values, mask)
+        if values.ndim == 0:
+            return values
+        mask = None  # NaT marks a missing date
     elif "POSIXct" in classes:
         return _datetimes(values, mask, wire.get("tzone"), wire)
     if wire.get("py_dtype") and wire["type"] != "character":
@@ -140,7 +143,8 @@ def _vector_from_wire(wire: Dict[str, Any]) -> Any:
         series = pd.Series(_nullable(values, mask, wire["type"]), index=_strings(names))
         return series
     has_na = mask is not None and bool(mask.any())
-    if len(values) == 1 and not has_na and not classes and not wire.get("py_dtype") and not wire.get("array"):
+    if len(values) == 1 and not has_na and not wire.get("levels") and "Date" not in classes \
+            and not wire.get("py_dtype") and not wire.get("array"):
         return values[0].item() if hasattr(values[0], "item") else values[0]
     if has_na:
         return np.ma.MaskedArray(values, mask=mask)
@@ -153,7 +157,7 @@ def _nullable(values, mask, rtype: str):
     import pandas as pd
 
     if rtype == "character":
-        return pd.array(list(values), dtype=object)
+        return pd.Series(list(values)).array  # pandas' default string dtype (str in pandas 3)
     if mask is None or not mask.any():
         return values
     if rtype == "logical":

@@ -10,6 +10,8 @@ import datetime
 from typing import Any, Dict, List, Optional
 
 INT32_MIN, INT32_MAX = -(2 ** 31) + 1, 2 ** 31 - 1
+# The pandas dtypes R's logical, integer and double columns with NA become (convert.py).
+CANONICAL_NULLABLE = ("boolean", "Int32", "Float64")
 
 
 def to_wire(value: Any) -> Dict[str, Any]:
@@ -101,8 +103,14 @@ def _numpy_wire(value: Any) -> Optional[Dict[str, Any]]:
     if data.ndim != 1:
         wire["dim"] = [int(d) for d in data.shape]
     else:
-        wire["array"] = True  # a length-1 array stays an array, not a scalar, on the way back
+        _keep_array(wire, len(data), mask)
     return wire
+
+
+def _keep_array(wire: Dict[str, Any], length: int, mask=None) -> None:
+    """Mark a length-1 array without NA, which R would otherwise hand back as a scalar."""
+    if length == 1 and (mask is None or not mask.any()):
+        wire["array"] = True
 
 
 def _vector_wire(values, mask) -> Optional[Dict[str, Any]]:
@@ -158,7 +166,7 @@ def _datetime64_wire(values, mask, scalar: bool = False) -> Dict[str, Any]:
                            else (mask | np.isnat(values)), None)
         wire["py_dtype"] = str(values.dtype)
     if not scalar:
-        wire["array"] = True
+        _keep_array(wire, len(values), mask)
     return wire
 
 
@@ -182,7 +190,7 @@ def _pandas_wire(value: Any) -> Optional[Dict[str, Any]]:
         return wire
     if isinstance(value, pd.DatetimeIndex):
         wire = _series_values_wire(pd.Series(value))
-        wire["array"] = True
+        _keep_array(wire, len(value), value.isna())
         return wire
     if isinstance(value, pd.Categorical):
         wire = _categorical_wire(value)
@@ -194,7 +202,7 @@ def _pandas_wire(value: Any) -> Optional[Dict[str, Any]]:
         if not isinstance(value.index, pd.RangeIndex) or value.index.start != 0 or value.index.step != 1:
             wire["names"] = [str(i) for i in value.index]
         else:
-            wire["array"] = True
+            _keep_array(wire, len(value), value.isna().to_numpy())
         return wire
     if isinstance(value, pd.DataFrame):
         return _frame_wire(value)
@@ -255,13 +263,14 @@ def _series_values_wire(series) -> Optional[Dict[str, Any]]:
             return None
         values = series.to_numpy(dtype=numpy_kind, na_value=0 if numpy_kind != "bool" else False)
         wire = _vector_wire(values, mask)
-        wire["py_dtype"] = str(dtype)
+        wire.pop("py_dtype", None)
+        if str(dtype) not in CANONICAL_NULLABLE:  # R's NA-able types come back as these
+            wire["py_dtype"] = str(dtype)
         return wire
     if isinstance(dtype, pd.StringDtype):
+        # Any string dtype maps to R character and comes back as pandas' default string dtype.
         values = np.array([None if m else v for v, m in zip(series.tolist(), mask)], dtype=object)
-        wire = _vector_wire(values, mask)
-        wire["py_dtype"] = str(dtype)
-        return wire
+        return _vector_wire(values, mask)
     values = series.to_numpy()
     if values.dtype == object:
         values = np.array([None if (m and not isinstance(v, str)) else v for v, m in zip(values, mask)], dtype=object)

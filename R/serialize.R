@@ -3,8 +3,10 @@
 # format). Only base R is used, so no conversion depends on reticulate's numpy support.
 
 # Attributes an atomic vector may carry and still travel as a vector (others: R-native blob).
-vector_attributes <- c("names", "dim", "levels", "class", "tzone", "duoflow_py")
-vector_classes <- list(character(0), "factor", c("ordered", "factor"), "Date", c("POSIXct", "POSIXt"))
+# duoflow_dtype / duoflow_python keep what a Python value was (a numpy dtype, a tuple, ...) so R
+# writes it back as it came (tests/fixtures/roundtrip/README.md).
+vector_attributes <- c("names", "dim", "levels", "class", "tzone", "units", "duoflow_dtype", "duoflow_python")
+vector_classes <- list(character(0), "factor", c("ordered", "factor"), "Date", c("POSIXct", "POSIXt"), "difftime")
 
 #' Turn an R value into a wire for Python
 #' @param x Any R value.
@@ -30,7 +32,7 @@ travels_as_vector <- function(x) {
 
 travels_as_list <- function(x) {
   if (!identical(class(x), "list")) return(FALSE)
-  if (!all(names(attributes(x)) %in% c("names", "duoflow_py"))) return(FALSE)
+  if (!all(names(attributes(x)) %in% c("names", "duoflow_python"))) return(FALSE)
   nm <- names(x)
   is.null(nm) || (all(nzchar(nm)) && !anyDuplicated(nm))
 }
@@ -63,17 +65,16 @@ vector_wire <- function(x) {
   if (is.factor(x)) wire$levels <- as.list(levels(x))
   if (!is.null(attr(x, "class", exact = TRUE))) wire$class <- as.list(class(x))
   if (!is.null(attr(x, "tzone", exact = TRUE)) && nzchar(attr(x, "tzone"))) wire$tzone <- attr(x, "tzone")
-  py <- attr(x, "duoflow_py", exact = TRUE)
-  if (!is.null(py$dtype)) wire$py_dtype <- py$dtype
-  if (isTRUE(py$array)) wire$array <- TRUE
+  if (inherits(x, "difftime")) wire$units <- attr(x, "units")
+  wire$py_dtype <- attr(x, "duoflow_dtype", exact = TRUE)
+  wire$py_type <- attr(x, "duoflow_python", exact = TRUE)
   wire
 }
 
 list_wire <- function(x) {
   wire <- list(kind = "list", items = unname(lapply(x, to_wire)),
                names = if (is.null(names(x))) NULL else as.list(names(x)))
-  py <- attr(x, "duoflow_py", exact = TRUE)
-  if (identical(py$type, "tuple")) wire$py_type <- "tuple"
+  wire$py_type <- attr(x, "duoflow_python", exact = TRUE)
   wire
 }
 
@@ -102,8 +103,8 @@ from_wire <- function(w) {
 
 list_from_wire <- function(w) {
   items <- lapply(w$items, from_wire)
-  if (!is.null(w$names)) names(items) <- unlist(w$names)
-  if (identical(w$py_type, "tuple")) attr(items, "duoflow_py") <- list(type = "tuple")
+  if (!is.null(w$names)) names(items) <- as.character(unlist(w$names))
+  if (!is.null(w$py_type)) attr(items, "duoflow_python") <- w$py_type
   items
 }
 
@@ -126,12 +127,11 @@ vector_from_wire <- function(w) {
   }
   if (!is.null(w$class)) class(values) <- as.character(unlist(w$class))
   if (!is.null(w$tzone)) attr(values, "tzone") <- w$tzone
+  if (!is.null(w$units)) attr(values, "units") <- w$units
   if (!is.null(w$dim)) dim(values) <- as.integer(unlist(w$dim))
   if (!is.null(w$names)) names(values) <- as.character(unlist(w$names))
-  py <- list()
-  if (!is.null(w$py_dtype)) py$dtype <- w$py_dtype
-  if (isTRUE(w$array)) py$array <- TRUE
-  if (length(py)) attr(values, "duoflow_py") <- py
+  if (!is.null(w$py_dtype)) attr(values, "duoflow_dtype") <- w$py_dtype
+  if (!is.null(w$py_type)) attr(values, "duoflow_python") <- w$py_type
   values
 }
 

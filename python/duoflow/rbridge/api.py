@@ -124,3 +124,18 @@ def read_artifact(root: str, flow: str, run_id: str, step: str, name: str) -> Di
     store = open_flow_store(root, flow)
     task_ids = [t for t in store.task_ids(run_id, step) if store.task(run_id, step, t).is_done()]
     return to_wire(TaskReader(store, run_id, step, task_ids[0]).load(name))
+
+
+def read_fixture(store_dir: str, name: str) -> Dict[str, Any]:
+    """An artifact of the shared round-trip fixtures (tests/fixtures/roundtrip/store), for R."""
+    import json
+
+    from ..datastore.artifacts import load_value
+    from ..datastore.cas import BlobStore
+    from ..datastore.storage import LocalStorage
+
+    flow = os.path.basename(os.path.normpath(store_dir))
+    with open(os.path.join(store_dir, "artifacts.json")) as handle:
+        entry = json.load(handle)[name]
+    blobs = BlobStore(LocalStorage(os.path.dirname(os.path.normpath(store_dir))), flow)
+    return _detached(to_wire(load_value(blobs, name, entry, "fixture %s" % name)))

@@ -77,9 +77,20 @@ def _strings(value: Any) -> List[str]:
 def _list_from_wire(wire: Dict[str, Any]) -> Any:
     items = [from_wire(w) for w in _as_list(wire.get("items"))]
     names = wire.get("names")
-    if names is None:
-        return tuple(items) if wire.get("py_type") == "tuple" else items
-    return dict(zip(_strings(names), items))
+    if names is not None:
+        return dict(zip(_strings(names), items))
+    kind = wire.get("py_type")
+    if kind == "tuple":
+        return tuple(items)
+    if kind in ("set", "frozenset"):
+        return set(items) if kind == "set" else frozenset(items)
+    if kind == "dict":
+        return {_hashable(pair[0]): pair[1] for pair in items}
+    return items
+
+
+def _hashable(key: Any) -> Any:
+    return tuple(key) if isinstance(key, list) else key
 
 
 def _as_list(value: Any) -> List[Any]:
@@ -119,16 +130,29 @@ def _vector_from_wire(wire: Dict[str, Any]) -> Any:
 
     values, mask = _values_and_mask(wire)
     classes = _strings(wire.get("class"))
+    if wire.get("py_type") == "int":  # an int R could not hold as an integer
+        return int(values[0]) if wire["type"] == "character" else int(float(values[0]))
     if wire.get("levels") is not None:
         return _factor(values, mask, _strings(wire["levels"]), "ordered" in classes, wire)
+    if "difftime" in classes:
+        return _timedeltas(values, mask, wire)
     if "Date" in classes:
         values = _dates(values, mask)
         if values.ndim == 0:
             return values
         mask = None  # NaT marks a missing date
+    elif "POSIXct" in classes and str(wire.get("py_dtype") or "").startswith("datetime64"):
+        return _numpy_datetimes(values, mask, wire)
     elif "POSIXct" in classes:
         return _datetimes(values, mask, wire.get("tzone"), wire)
-    if wire.get("py_dtype") and wire["type"] != "character":
+    if wire.get("py_dtype"):
+        extension = _pandas_dtype(wire["py_dtype"])
+        if extension is not None:
+            import pandas as pd
+
+            return pd.Series(pd.array([None if (mask is not None and m) else v for v, m in
+                                       zip(values.tolist(), mask if mask is not None else [False] * len(values))],
+                                      dtype=extension))
         values = values.astype(wire["py_dtype"])
     dim = wire.get("dim")
     if dim is not None:
@@ -143,12 +167,27 @@ def _vector_from_wire(wire: Dict[str, Any]) -> Any:
         series = pd.Series(_nullable(values, mask, wire["type"]), index=_strings(names))
         return series
     has_na = mask is not None and bool(mask.any())
-    if len(values) == 1 and not has_na and not wire.get("levels") and "Date" not in classes \
-            and not wire.get("py_dtype") and not wire.get("array"):
+    array = wire.get("py_type") == "ndarray"
+    if len(values) == 1 and not has_na and not array and "Date" not in classes:
+        if wire.get("py_dtype"):
+            return values[0]  # a numpy scalar (its dtype was kept)
         return values[0].item() if hasattr(values[0], "item") else values[0]
     if has_na:
         return np.ma.MaskedArray(values, mask=mask)
     return values
+
+
+def _pandas_dtype(name: str):
+    """The pandas extension dtype called ``name`` (Int64, boolean, string, ...), else None."""
+    if not name or name[0].islower() and name not in ("boolean", "string"):
+        return None
+    import pandas as pd
+
+    try:
+        dtype = pd.api.types.pandas_dtype(name)
+    except TypeError:
+        return None
+    return dtype if isinstance(dtype, pd.api.extensions.ExtensionDtype) else None
 
 
 def _nullable(values, mask, rtype: str):
@@ -167,6 +206,20 @@ def _nullable(values, mask, rtype: str):
     if rtype == "double":
         return pd.arrays.FloatingArray(values.astype(np.float64), mask)
     return values
+
+
+def _timedeltas(values, mask, wire: Dict[str, Any]):
+    import numpy as np
+
+    units = {"secs": 1, "mins": 60, "hours": 3600, "days": 86400, "weeks": 604800}
+    factor = units.get(_strings(wire.get("units"))[0] if wire.get("units") else "secs", 1)
+    nanos = np.round(np.asarray(values, dtype="float64") * factor * 1e9).astype("int64")
+    out = nanos.astype("timedelta64[ns]")
+    if mask is not None:
+        out[mask] = np.timedelta64("NaT")
+    dtype = wire.get("py_dtype") or "timedelta64[s]"
+    result = out.astype(dtype)
+    return result if len(result) != 1 or wire.get("py_type") == "ndarray" else result[0]
 
 
 def _factor(codes, mask, levels: List[str], ordered: bool, wire: Dict[str, Any]):
@@ -192,6 +245,18 @@ def _dates(values, mask):
     if len(out) == 1 and good.all():
         return out[0]
     return out
+
+
+def _numpy_datetimes(values, mask, wire):
+    """POSIXct that came from a naive numpy datetime64 array (its dtype kept)."""
+    import numpy as np
+
+    nanos = np.round(np.asarray(values, dtype="float64") * 1e9).astype("int64")
+    out = nanos.astype("datetime64[ns]")
+    if mask is not None:
+        out[mask] = np.datetime64("NaT")
+    result = out.astype(wire["py_dtype"])
+    return result if len(result) != 1 or wire.get("py_type") == "ndarray" else result[0]
 
 
 def _datetimes(values, mask, tzone, wire):
@@ -243,6 +308,8 @@ def _column_from_wire(wire: Dict[str, Any]):
         days = _dates(values, mask)
         days = days if getattr(days, "ndim", 0) else [days]
         return pd.Series([None if pd.isna(d) else d.astype(object) for d in days], dtype=object)
+    if "POSIXct" in classes and str(wire.get("py_dtype") or "").startswith("datetime64"):
+        return pd.Series(_numpy_datetimes(values, mask, dict(wire, py_type="ndarray")))
     if "POSIXct" in classes:
         moments = _datetimes(values, mask, wire.get("tzone"), {"names": None})
         return pd.Series(moments if isinstance(moments, pd.DatetimeIndex) else pd.DatetimeIndex([moments]))

@@ -102,6 +102,8 @@ class RFlowSpec(FlowSpec):
             return [values]
         if isinstance(values, dict):  # a named R list: its elements, in order
             return list(values.values())
+        if hasattr(values, "tolist") and getattr(values, "ndim", 1) == 1:
+            return values.tolist()  # items as plain values (NA -> None), not numpy scalars
         return values
 
 

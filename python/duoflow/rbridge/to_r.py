@@ -20,12 +20,17 @@ def to_wire(value: Any) -> Dict[str, Any]:
 
     if value is None:
         return {"kind": "null"}
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(value, numpy.generic):  # before float: np.float64 is one
+        return _numpy_wire(value)
     if isinstance(value, bool):
         return _scalar("logical", value)
     if isinstance(value, int):
-        return _scalar("integer", value) if INT32_MIN <= value <= INT32_MAX else _py(value)
+        return _scalar("integer", value) if INT32_MIN <= value <= INT32_MAX else _wide_int(value)
     if isinstance(value, float):
         return _scalar("double", value)
+    if isinstance(value, complex):
+        return _scalar("complex", value)
     if isinstance(value, str):
         return {"kind": "vector", "type": "character", "strings": [value], "na": None}
     if isinstance(value, (bytes, bytearray)):
@@ -38,13 +43,19 @@ def to_wire(value: Any) -> Dict[str, Any]:
 
     if isinstance(value, RObject):
         return {"kind": "rds", "data": bytearray(value.data), "class": list(value.r_class)}
-    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
-        return {"kind": "list", "items": [to_wire(v) for v in value.values()], "names": list(value)}
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {"kind": "list", "items": [to_wire(v) for v in value.values()], "names": list(value)}
+        pairs = [{"kind": "list", "items": [to_wire(k), to_wire(v)], "names": None} for k, v in value.items()]
+        return {"kind": "list", "items": pairs, "names": None, "py_type": "dict"}
     if isinstance(value, (list, tuple)):
         wire = {"kind": "list", "items": [to_wire(v) for v in value], "names": None}
         if isinstance(value, tuple):
             wire["py_type"] = "tuple"
         return wire
+    if isinstance(value, (set, frozenset)):
+        return {"kind": "list", "items": [to_wire(v) for v in _ordered(value)], "names": None,
+                "py_type": type(value).__name__}
     if "numpy" in sys.modules:
         wire = _numpy_wire(value)
         if wire is not None:
@@ -56,6 +67,23 @@ def to_wire(value: Any) -> Dict[str, Any]:
     return _py(value)
 
 
+def _wide_int(value: int) -> Dict[str, Any]:
+    """An int R's integer cannot hold: a double when exact (up to 2**53), else its digits."""
+    if abs(value) <= 2 ** 53:
+        wire = _scalar("double", float(value))
+    else:
+        wire = {"kind": "vector", "type": "character", "strings": [str(value)], "na": None}
+    wire["py_type"] = "int"
+    return wire
+
+
+def _ordered(items) -> List[Any]:
+    try:
+        return sorted(items)
+    except TypeError:  # mixed types: any stable order will do
+        return sorted(items, key=repr)
+
+
 def _py(value: Any) -> Dict[str, Any]:
     from .convert import PyRef
 
@@ -65,8 +93,11 @@ def _py(value: Any) -> Dict[str, Any]:
 def _scalar(rtype: str, value: Any) -> Dict[str, Any]:
     import struct
 
-    fmt = {"logical": "<i", "integer": "<i", "double": "<d"}[rtype]
-    return {"kind": "vector", "type": rtype, "data": bytearray(struct.pack(fmt, value)), "na": None}
+    if rtype == "complex":
+        data = struct.pack("<dd", value.real, value.imag)
+    else:
+        data = struct.pack({"logical": "<i", "integer": "<i", "double": "<d"}[rtype], value)
+    return {"kind": "vector", "type": rtype, "data": bytearray(data), "na": None}
 
 
 def _rtype_of(dtype) -> Optional[str]:
@@ -90,14 +121,26 @@ def _numpy_wire(value: Any) -> Optional[Dict[str, Any]]:
     if isinstance(value, np.generic):
         if isinstance(value, np.datetime64):
             return _datetime64_wire(np.array([value]), None, scalar=True)
-        return to_wire(value.item()) if not isinstance(value, (np.str_, np.bytes_)) else to_wire(str(value))
+        if isinstance(value, (np.str_, np.bytes_)):
+            return to_wire(value.item())
+        wire = _vector_wire(np.array([value]), None)
+        if wire is None:
+            return _py(value)
+        wire.pop("py_type", None)
+        # A numpy scalar of R's own types (float64, int32, bool) is a plain R value: an attribute
+        # would follow it through R arithmetic. Other dtypes keep theirs (as for arrays).
+        return wire
     if not isinstance(value, np.ndarray):
         return None
     mask = np.ma.getmaskarray(value) if isinstance(value, np.ma.MaskedArray) else None
     data = np.ma.getdata(value) if mask is not None else value
     if data.dtype.kind == "M":
         return _datetime64_wire(data, mask)
+    if data.dtype.kind == "m":
+        return _timedelta_wire(data, mask)
     wire = _vector_wire(data.ravel(order="F"), None if mask is None else mask.ravel(order="F"))
+    if wire is None and data.dtype == object and data.ndim == 1:
+        return {"kind": "list", "items": [to_wire(v) for v in data.tolist()], "names": None}
     if wire is None:
         return None
     if data.ndim != 1:
@@ -109,8 +152,24 @@ def _numpy_wire(value: Any) -> Optional[Dict[str, Any]]:
 
 def _keep_array(wire: Dict[str, Any], length: int, mask=None) -> None:
     """Mark a length-1 array without NA, which R would otherwise hand back as a scalar."""
-    if length == 1 and (mask is None or not mask.any()):
-        wire["array"] = True
+    if length == 1 and (mask is None or not bool(getattr(mask, "any", lambda: mask)())):
+        wire["py_type"] = "ndarray"
+
+
+def _timedelta_wire(values, mask) -> Dict[str, Any]:
+    """numpy timedelta64 -> R difftime in seconds (the unit kept when it is not seconds)."""
+    import numpy as np
+
+    nat = np.isnat(values)
+    mask = nat if mask is None else (mask | nat)
+    seconds = np.where(mask, 0, values.astype("timedelta64[ns]").astype("int64")).astype("<f8") / 1e9
+    wire = {"kind": "vector", "type": "double", "data": bytearray(seconds.tobytes()),
+            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None,
+            "class": ["difftime"], "units": "secs"}
+    if str(values.dtype) != "timedelta64[s]":
+        wire["py_dtype"] = str(values.dtype)
+    _keep_array(wire, len(values), mask)
+    return wire
 
 
 def _vector_wire(values, mask) -> Optional[Dict[str, Any]]:
@@ -163,8 +222,8 @@ def _datetime64_wire(values, mask, scalar: bool = False) -> Dict[str, Any]:
         wire = _dates_wire(values, mask)
     else:
         wire = _posix_wire(values.astype("datetime64[ns]").astype("int64"), np.isnat(values) if mask is None
-                           else (mask | np.isnat(values)), None)
-        wire["py_dtype"] = str(values.dtype)
+                           else (mask | np.isnat(values)), "UTC")
+        wire["py_dtype"] = str(values.dtype)  # naive numpy times: shown in UTC, dtype kept
     if not scalar:
         _keep_array(wire, len(values), mask)
     return wire
@@ -188,9 +247,15 @@ def _pandas_wire(value: Any) -> Optional[Dict[str, Any]]:
     if isinstance(value, pd.Timestamp):
         wire = _posix_wire(_as_int64([value.value]), _as_bool([False]), str(value.tz) if value.tz else None)
         return wire
-    if isinstance(value, pd.DatetimeIndex):
+    if isinstance(value, pd.Index):  # DatetimeIndex, RangeIndex, ...: their values, as a vector
         wire = _series_values_wire(pd.Series(value))
-        _keep_array(wire, len(value), value.isna())
+        if wire is not None:
+            _keep_array(wire, len(value))
+        return wire
+    if isinstance(value, pd.api.extensions.ExtensionArray) and not isinstance(value, pd.Categorical):
+        wire = _series_values_wire(pd.Series(value))
+        if wire is not None:
+            _keep_array(wire, len(value))
         return wire
     if isinstance(value, pd.Categorical):
         wire = _categorical_wire(value)

@@ -18,6 +18,10 @@ from .graph.names import RESERVED_NAMES
 class FlowSpec:
     """Subclass it, write ``@step`` methods from ``start`` to ``end``, and call ``MyFlow()``."""
 
+    # Steps may change artifacts they read in place (self.items.append(x)); the task then
+    # stores the changed value. Flows whose steps only ever see copies turn this off.
+    _values_change_in_place = True
+
     def __init__(self, use_cli: bool = True):
         if use_cli:
             from .cli.main import main

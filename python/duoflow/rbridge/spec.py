@@ -95,6 +95,8 @@ def make_step(node: Node, function: Optional[Callable]) -> Callable:
 class RFlowSpec(FlowSpec):
     """Base of flows defined in R: an R vector's elements are its foreach items."""
 
+    _values_change_in_place = False  # R steps receive converted copies, never the stored object
+
     @classmethod
     def _foreach_sequence(cls, values: Any) -> Any:
         # A length-1 R vector arrives as a Python scalar: it is one item, not a string to split.

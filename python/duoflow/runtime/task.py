@@ -136,8 +136,10 @@ def _persist(flow: Any, state: TaskState, run: RunContext) -> Dict[str, dict]:
     new = flow._new_artifacts()
     for name, value in new.items():
         index[name] = store_value(blobs, name, value)
-    # A value read from a parent and changed in place (self.items.append(x)) is stored too.
-    for name, value in state.loaded.items():
+    # A value read from a parent and changed in place (self.items.append(x)) is stored too
+    # (R steps get copies, so R flows skip the check).
+    loaded = state.loaded.items() if type(flow)._values_change_in_place else ()
+    for name, value in loaded:
         if name in new or name in run.parameters or not _may_have_changed(value):
             continue
         entry = store_value(blobs, name, value)

@@ -10,7 +10,8 @@
 #' @param flow A flow from [metaflow()].
 #' @param ... Parameters of the flow (`top_k = 3`) and run options: `max_workers`,
 #'   `max_num_splits`, `tag` (a character vector), `with` (decorators for every step, e.g.
-#'   `"retry"`), `launcher`, `datastore_root`, `quiet`, `origin_run_id`, `keep_going`.
+#'   `"retry"`), `launcher`, `datastore_root`, `quiet`, `keep_going`; `resume = TRUE` (or a
+#'   step name) resumes instead, with `origin_run_id` to pick the run.
 #' @return Invisibly, a list with the command's exit `status` and the `run_id` (when one started).
 #' @examples
 #' \dontrun{
@@ -21,7 +22,14 @@
 #' }
 #' @export
 run <- function(flow = NULL, ...) {
-  launch(flow, "run", list(...))
+  options <- list(...)
+  resume_from <- options$resume
+  options$resume <- NULL
+  if (isTRUE(resume_from) || is.character(resume_from)) {
+    if (is.character(resume_from)) options$.step <- resume_from
+    return(launch(flow, "resume", options))
+  }
+  launch(flow, "run", options)
 }
 
 #' Resume a flow
@@ -59,6 +67,7 @@ launch <- function(flow, command, options) {
 }
 
 run_here <- function(flow, argv, script) {
+  check_transitions(flow)
   check_foreach_artifacts(flow)
   spec <- flow_spec(flow)
   functions <- lapply(flow$steps, function(s) if (is.null(s$r_function)) NULL else step_caller(s$r_function, s$join))
@@ -151,6 +160,25 @@ options_to_args <- function(flow, command, options) {
     }
   }
   args
+}
+
+# Every next_step must name a step of the flow (the core checks the rest of the graph and
+# reports all its problems at once).
+check_transitions <- function(flow) {
+  steps <- names(flow$steps)
+  problems <- character()
+  for (s in flow$steps) {
+    for (target in setdiff(s$next_step, steps)) {
+      problems <- c(problems, sprintf("step '%s' goes to '%s', but no step has that name.%s",
+                                      s$name, target, did_you_mean(target, steps)))
+    }
+  }
+  if (length(problems)) {
+    duoflow_abort("invalid_graph", sprintf("%s is not a valid flow graph (%d problem%s)", flow$name,
+                                           length(problems), if (length(problems) == 1) "" else "s"),
+                  problems)
+  }
+  invisible(TRUE)
 }
 
 check_foreach_artifacts <- function(flow) {

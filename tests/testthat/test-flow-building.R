@@ -100,3 +100,19 @@ test_that("a foreach over an artifact no step assigns is caught before running",
   expect_match(conditionMessage(err), "no step assigns self$genre", fixed = TRUE)
   expect_match(conditionMessage(err), "Did you mean 'genres'", fixed = TRUE)
 })
+
+test_that("a next_step naming no step is a classed error with a did-you-mean", {
+  flow <- metaflow("TypoFlow") %>%
+    step(step = "start", r_function = hello, next_step = "evalute") %>%
+    step(step = "evaluate", next_step = "end") %>%
+    step(step = "end")
+  err <- expect_error(duoflow:::check_transitions(flow), class = "duoflow_error_invalid_graph")
+  expect_match(conditionMessage(err), "step 'start' goes to 'evalute', but no step has that name. Did you mean 'evaluate'?",
+               fixed = TRUE)
+})
+
+test_that("run(resume = ...) turns into the resume command", {
+  flow <- metaflow("F") %>% step(step = "start", next_step = "end") %>% step(step = "end")
+  expect_identical(duoflow:::options_to_args(flow, "resume", list(.step = "end", origin_run_id = "12")),
+                   c("resume", "end", "--origin-run-id", "12"))
+})

@@ -38,6 +38,61 @@ def datastore_root_from_env():
     return os.environ.get("DUOFLOW_DATASTORE_ROOT") or None
 
 
+def datastore_kind_from_env():
+    """``DUOFLOW_DATASTORE`` (local or s3) or None."""
+    return (os.environ.get("DUOFLOW_DATASTORE") or "").strip().lower() or None
+
+
+# -- S3 (see duoflow/datastore/s3.py) ------------------------------------------------------------
+S3_MULTIPART_THRESHOLD = 16 * 1024 * 1024  # blobs at least this big go up (and down) in parts
+S3_MULTIPART_CHUNK = 16 * 1024 * 1024
+
+
+def s3_endpoint_url():
+    """``DUOFLOW_S3_ENDPOINT_URL`` (MinIO, Ceph, moto...); None lets boto3 choose (incl. AWS_ENDPOINT_URL)."""
+    return os.environ.get("DUOFLOW_S3_ENDPOINT_URL") or None
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def s3_workers() -> int:
+    """Parallel transfers per process (``DUOFLOW_S3_WORKERS``, default 16)."""
+    return max(1, _env_int("DUOFLOW_S3_WORKERS", 16))
+
+
+def s3_max_pending() -> int:
+    """Blob uploads held in memory at once before ``write`` waits."""
+    return 2 * s3_workers()
+
+
+def s3_max_attempts() -> int:
+    """Attempts per S3 request, retries of transient failures included (``DUOFLOW_S3_MAX_ATTEMPTS``)."""
+    return max(1, _env_int("DUOFLOW_S3_MAX_ATTEMPTS", 6))
+
+
+def s3_retry_mode() -> str:
+    """botocore's retry mode: standard (default) or adaptive (``DUOFLOW_S3_RETRY_MODE``)."""
+    mode = (os.environ.get("DUOFLOW_S3_RETRY_MODE") or "standard").strip()
+    return mode if mode in ("standard", "adaptive", "legacy") else "standard"
+
+
+def s3_connect_timeout() -> int:
+    return max(1, _env_int("DUOFLOW_S3_CONNECT_TIMEOUT", 10))
+
+
+def s3_cache_dir() -> str:
+    return os.path.expanduser(os.environ.get("DUOFLOW_S3_CACHE_DIR") or "~/.cache/duoflow/s3")
+
+
+def s3_cache_max_bytes() -> int:
+    return max(0, _env_int("DUOFLOW_S3_CACHE_MAX_BYTES", 10 * 1024 ** 3))
+
+
 def package_suffixes() -> tuple:
     """Suffixes of the files kept in the code snapshot (``DUOFLOW_PACKAGE_SUFFIXES``, comma-separated)."""
     value = os.environ.get("DUOFLOW_PACKAGE_SUFFIXES")

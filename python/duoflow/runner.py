@@ -165,9 +165,13 @@ def _parameter_args(parameters: Dict[str, Any]) -> List[str]:
 
 
 def _flow_name(root: str, run_id: Optional[str]) -> str:
+    """The flow the run belongs to (the run id file names only the run)."""
     if run_id:
-        for name in sorted(os.listdir(root)):
-            if os.path.isdir(os.path.join(root, name, "runs", run_id)):
+        from .datastore.storage import open_storage
+
+        storage = open_storage(root)
+        for name in storage.list(""):
+            if storage.exists("%s/runs/%s/run.json" % (name, run_id)):
                 return name
     return ""
 

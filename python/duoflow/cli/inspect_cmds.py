@@ -15,7 +15,7 @@ from .pathspec import find_task
 
 
 def _task_store(env, opts, pathspec: str):
-    root = resolve_root(opts["datastore_root"], env.flow_file, create=False)
+    root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
     return find_task(open_flow_store(root, env.flow_cls._graph().name), pathspec)
 
 

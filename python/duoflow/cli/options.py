@@ -9,10 +9,13 @@ import click
 
 SHARED_OPTIONS = [
     click.Option(["--datastore-root"], default=None, metavar="PATH",
-                 help="Where runs are stored (default: DUOFLOW_DATASTORE_ROOT, else the nearest "
-                      ".duoflow/ above the flow file, else a new one beside it)."),
-    click.Option(["--datastore"], type=click.Choice(["local"]), default=None,
-                 help="The datastore backend."),
+                 help="Where runs are stored: a directory or s3://bucket/prefix (default: "
+                      "DUOFLOW_DATASTORE_ROOT, else the nearest .duoflow/ above the flow file, else "
+                      "a new one beside it)."),
+    click.Option(["--datastore"], type=click.Choice(["local", "s3"]), default=None,
+                 help="The datastore backend (default: DUOFLOW_DATASTORE, else s3 for an s3:// "
+                      "root, else local). S3 settings come from boto3's usual chain, plus "
+                      "DUOFLOW_S3_ENDPOINT_URL."),
     click.Option(["--with", "with_decorators"], multiple=True, metavar="DECORATOR[:k=v,...]",
                  help="Apply a decorator to every step, e.g. --with retry or --with retry:times=2."),
     click.Option(["--quiet", "-q"], is_flag=True, default=None, help="Show only errors and the summary."),

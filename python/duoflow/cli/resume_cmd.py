@@ -25,7 +25,7 @@ def make(env) -> click.Command:
         opts = shared(ctx, kwargs)
         given = materialize(parameters, collect_parameter_values(parameters, kwargs), env.flow_file)
         graph = checked_graph(env.flow_cls, opts["with_decorators"])
-        root = resolve_root(opts["datastore_root"], env.flow_file)
+        root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"))
         flow_store = open_flow_store(root, graph.name)
         origin = origin_run_id or latest_resumable_run(flow_store)
         plan = plan_resume(flow_store, graph, origin, step_name)

@@ -35,7 +35,7 @@ def make(env: FlowEnv) -> click.Command:
         opts = shared(ctx, kwargs)
         values = materialize(parameters, collect_parameter_values(parameters, kwargs), env.flow_file)
         graph = checked_graph(env.flow_cls, opts["with_decorators"])
-        root = resolve_root(opts["datastore_root"], env.flow_file)
+        root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"))
         return start_run(env.flow_cls, graph, build_run_options(env, opts, kwargs, values, root))
 
     command = click.Command("run", callback=callback, help="Run the flow from 'start' to 'end'.",

@@ -16,7 +16,7 @@ from .options import shared, with_shared_options
 
 
 def _flow_store(env, opts):
-    root = resolve_root(opts["datastore_root"], env.flow_file, create=False)
+    root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
     return open_flow_store(root, env.flow_cls._graph().name)
 
 

@@ -21,7 +21,7 @@ def make(env) -> click.Command:
     def callback(ctx: click.Context, step_name: str, run_id: str, task_id: str, attempt: int,
                  input_paths: Optional[str], split_index: Optional[int], catch_fallback: bool, **kwargs: Any) -> int:
         opts = shared(ctx, kwargs)
-        root = resolve_root(opts["datastore_root"], env.flow_file, create=False)
+        root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
         run = load_run_context(env.flow_cls, open_flow_store(root, env.flow_cls._graph().name), run_id)
         if step_name not in run.graph:
             raise UsageError("This flow has no step '%s'" % step_name)

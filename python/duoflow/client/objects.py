@@ -15,7 +15,7 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional
 
 from ..datastore import run_info
 from ..datastore.flow_store import FlowStore, open_flow_store
-from ..datastore.storage import LocalStorage
+from ..datastore.storage import LocalStorage, open_storage
 from ..exceptions import NotFoundError, UsageError
 from ..util.suggest import did_you_mean, quoted_list
 from . import state
@@ -137,7 +137,7 @@ def _missing_flow(flow_store: FlowStore, name: str) -> NotFoundError:
 
 def list_flows() -> List[Flow]:
     """Every flow of the datastore, by name (not filtered by namespace)."""
-    return [Flow(name) for name in sorted(_flow_names(LocalStorage(state.datastore_root())))]
+    return [Flow(name) for name in sorted(_flow_names(open_storage(state.datastore_root())))]
 
 
 class Metaflow:

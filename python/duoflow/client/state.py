@@ -75,7 +75,8 @@ def _default_namespace_value() -> str:
 # -- the datastore ("metadata" in Metaflow's words) ----------------------------------------------
 
 def metadata(ms: Optional[str]) -> str:
-    """Choose the datastore the client reads: ``"local@/path"`` or ``"/path"``; None for the default.
+    """Choose the datastore the client reads: ``"local@/path"``, ``"/path"``, ``"s3://bucket/prefix"``
+    (or ``"s3@s3://bucket/prefix"``); None for the default.
 
     ``/path`` may be the datastore root itself or a directory holding a ``.duoflow/`` (as Metaflow's
     ``local@`` takes the directory that holds ``.metaflow/``). Returns :func:`get_metadata`.
@@ -84,13 +85,19 @@ def metadata(ms: Optional[str]) -> str:
         _state.root = None
         return get_metadata()
     if not isinstance(ms, str) or not ms.strip():
-        raise UsageError("metadata() takes 'local@/path/to/datastore' or a path; got %r" % (ms,))
+        raise UsageError("metadata() takes 'local@/path/to/datastore', a path or 's3://bucket/prefix'; "
+                         "got %r" % (ms,))
     kind, sep, where = ms.partition("@")
-    if not sep:
-        kind, where = "local", ms
+    if not sep or "://" in kind:
+        kind, where = ("s3" if ms.startswith("s3://") else "local"), ms
+    if kind == "s3" or where.startswith("s3://"):
+        if not where.startswith("s3://") or not where[5:].split("/")[0]:
+            raise UsageError("metadata() takes an S3 datastore as 's3://bucket/prefix'; got %r" % ms)
+        _state.root = where.rstrip("/")
+        return get_metadata()
     if kind != "local" or "://" in where:
-        raise UsageError("duoflow's client reads local datastores only; got %r" % ms,
-                         hint="Give metadata('local@/path/to/datastore').")
+        raise UsageError("duoflow's client reads local and S3 datastores; got %r" % ms,
+                         hint="Give metadata('local@/path/to/datastore') or metadata('s3://bucket/prefix').")
     path = os.path.abspath(os.path.expanduser(where))
     nested = os.path.join(path, config.DATASTORE_DIRNAME)
     if os.path.isdir(nested):
@@ -104,8 +111,11 @@ def metadata(ms: Optional[str]) -> str:
 
 
 def get_metadata() -> str:
-    """``local@<root>`` of the datastore the client reads (where it would look, if there is none)."""
+    """``local@<root>`` (or ``s3@s3://...``) of the datastore the client reads (where it would
+    look, if there is none)."""
     root = _state.root or _default_root()
+    if root and root.startswith("s3://"):
+        return "s3@%s" % root
     return "local@%s" % (root or os.path.join(os.getcwd(), config.DATASTORE_DIRNAME))
 
 
@@ -119,6 +129,8 @@ def _default_root() -> Optional[str]:
     from ..datastore.root import find_upward
 
     chosen = config.datastore_root_from_env()
+    if chosen and chosen.startswith("s3://"):
+        return chosen.rstrip("/")
     if chosen:
         return os.path.abspath(os.path.expanduser(chosen))
     return find_upward(os.getcwd())
@@ -134,7 +146,8 @@ def datastore_root() -> str:
              % (config.DATASTORE_DIRNAME, os.getcwd())],
             "Run from the directory of your flows, set DUOFLOW_DATASTORE_ROOT, or call "
             "metadata('local@/path/to/datastore').")
-    if "://" in root:
-        raise UsageError("duoflow's client reads local datastores only; the datastore is %s" % root,
-                         hint="Point DUOFLOW_DATASTORE_ROOT (or metadata()) at a local directory.")
+    if "://" in root and not root.startswith("s3://"):
+        raise UsageError("duoflow's client reads local and S3 datastores; the datastore is %s" % root,
+                         hint="Point DUOFLOW_DATASTORE_ROOT (or metadata()) at a local directory "
+                              "or at s3://bucket/prefix.")
     return root

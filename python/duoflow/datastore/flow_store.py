@@ -18,7 +18,7 @@ from ..exceptions import NotFoundError
 from ..graph.names import is_valid_name
 from ..util.suggest import did_you_mean, quoted_list
 from .cas import BlobStore
-from .storage import LocalStorage
+from .storage import LocalStorage, open_storage
 
 
 class FlowStore:
@@ -82,5 +82,5 @@ def _run_sort_key(name: str):
 
 
 def open_flow_store(root: str, flow: str) -> FlowStore:
-    """The :class:`FlowStore` of ``flow`` in the local datastore at ``root``."""
-    return FlowStore(LocalStorage(root), flow)
+    """The :class:`FlowStore` of ``flow`` in the datastore at ``root`` (a path or s3://...)."""
+    return FlowStore(open_storage(root), flow)

@@ -90,6 +90,16 @@ class LocalStorage:
     def make_dirs(self, key: str) -> None:
         os.makedirs(self.path(key), exist_ok=True)
 
+    def flush(self) -> None:
+        """Every write is complete when it returns (S3 uploads blobs in the background)."""
+
+    def prefetch(self, keys) -> None:
+        """Local files need no fetching (S3 downloads blobs into its read cache in parallel)."""
+
+    def log_sink(self, key: str) -> "LocalLogSink":
+        """Where a task's log stream goes while the task runs."""
+        return LocalLogSink(self.path(key))
+
     # -- reading ---------------------------------------------------------------------------
     def exists(self, key: str) -> bool:
         return os.path.exists(self.path(key))
@@ -133,6 +143,40 @@ class LocalStorage:
 
     def __repr__(self) -> str:
         return "LocalStorage(%r)" % self.root
+
+
+class LocalLogSink:
+    """One stream of one attempt: written to a temp file as it arrives, renamed when complete."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.handle = None
+
+    def write(self, data: bytes) -> None:
+        if self.handle is None:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            self.handle = open(self.path + ".part", "wb")
+        self.handle.write(data)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            os.replace(self.path + ".part", self.path)
+            self.handle = None
+
+
+def is_s3_root(root: Optional[str]) -> bool:
+    return bool(root) and str(root).startswith("s3://")
+
+
+def open_storage(root: str):
+    """The backend of a datastore root: :class:`S3Storage` for ``s3://bucket/prefix``, else
+    :class:`LocalStorage` (boto3 is imported only when S3 is used)."""
+    if is_s3_root(root):
+        from .s3 import S3Storage
+
+        return S3Storage(root)
+    return LocalStorage(root)
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -12,7 +12,7 @@ import selectors
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Deque, Dict, List, Optional, Tuple
+from typing import Deque, Dict, List, Optional, Protocol, Tuple
 
 from ..decorators import timeout_seconds
 from ..graph.model import Node
@@ -23,24 +23,13 @@ from .launcher import Process
 READ_CHUNK = 65536
 
 
-@dataclass
-class LogSink:
-    """One stream of one attempt: written to a temp file as it arrives, renamed when complete."""
+class LogSink(Protocol):
+    """One stream of one attempt, as the datastore takes it (``storage.log_sink(key)``): a local
+    temp file renamed when complete, or on S3 a temp file uploaded when complete."""
 
-    path: str
-    handle: Optional[object] = None
+    def write(self, data: bytes) -> None: ...
 
-    def write(self, data: bytes) -> None:
-        if self.handle is None:
-            os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            self.handle = open(self.path + ".part", "wb")
-        self.handle.write(data)
-
-    def close(self) -> None:
-        if self.handle is not None:
-            self.handle.close()
-            os.replace(self.path + ".part", self.path)
-            self.handle = None
+    def close(self) -> None: ...
 
 
 @dataclass
@@ -161,7 +150,7 @@ class Scheduler:
             worker.deadline = worker.started + timeout_seconds(limit.attributes)
         store = self.run.flow_store.task(self.run.run_id, request.step, request.task_id)
         for stream in ("stdout", "stderr"):
-            worker.sinks[stream] = LogSink(store.storage.path(store.attempt_key(request.attempt, stream + ".log")))
+            worker.sinks[stream] = store.storage.log_sink(store.attempt_key(request.attempt, stream + ".log"))
         self.workers[process.pid] = worker
         self.selector.register(process.stdout_fd, selectors.EVENT_READ, (worker, "stdout"))
         self.selector.register(process.stderr_fd, selectors.EVENT_READ, (worker, "stderr"))

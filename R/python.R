@@ -20,6 +20,7 @@ bridge <- function() {
     }
     .duoflow$api <- reticulate::import("duoflow.rbridge.api", convert = TRUE)
   }
+  sync_python_env()
   .duoflow$api
 }
 
@@ -44,7 +45,8 @@ python_error_codes <- c(
   RObjectUnavailableError = "artifact_decode", ReadOnlyError = "read_only",
   InvalidArtifactNameError = "invalid_artifact_name", MergeArtifactsError = "merge_conflict",
   NotFoundError = "not_found", UsageError = "usage", DatastoreError = "datastore",
-  TransitionError = "bad_transition", ForeachError = "bad_foreach", TaskFailedError = "task_failed"
+  TransitionError = "bad_transition", ForeachError = "bad_foreach", TaskFailedError = "task_failed",
+  ArtifactKeyError = "artifact_not_found", NamespaceMismatchError = "namespace_mismatch"
 )
 
 #' Call the Python core, turning its errors into classed R conditions
@@ -62,4 +64,31 @@ call_python <- function(f, ...) {
     lines <- strsplit(message, "\n", fixed = TRUE)[[1]]
     duoflow_abort(code, lines[[1]], sub("^  ", "", lines[-1]))
   })
+}
+
+# R's Sys.setenv() (and withr::local_envvar()) change the process environment, but Python's
+# os.environ is a copy taken when Python started, and the core reads its settings there
+# (DUOFLOW_DATASTORE_ROOT, DUOFLOW_USER, AWS credentials, ...). Before each call, give Python
+# the variables it reads that changed on the R side since the last call (a cheap no-op otherwise);
+# bridge() does this, and every call into Python goes through it.
+synced_env_pattern <- "^(DUOFLOW_|AWS_)"
+
+sync_python_env <- function() {
+  env <- Sys.getenv()
+  env <- as.list(env[grepl(synced_env_pattern, names(env))])
+  env <- env[order(names(env))]
+  last <- .duoflow$synced_env
+  if (identical(env, last) || !reticulate::py_available()) return(invisible())
+  gone <- setdiff(names(last), names(env))
+  values <- c(env, stats::setNames(rep(list(NULL), length(gone)), gone))
+  os <- reticulate::import("os", convert = FALSE)
+  for (name in names(values)) {
+    if (is.null(values[[name]])) {
+      os$environ$pop(name, NULL)
+    } else {
+      os$environ$`__setitem__`(name, values[[name]])
+    }
+  }
+  .duoflow$synced_env <- env
+  invisible()
 }

@@ -26,12 +26,12 @@ R_DEBS := r-base-core r-base-dev r-cran-reticulate r-cran-testthat r-cran-magrit
 	r-cran-jsonlite r-cran-knitr r-cran-rmarkdown r-cran-roxygen2
 RLIB := $(abspath .rlib)
 R_STAMP := $(RLIB)/duoflow/DESCRIPTION
-R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R)
+R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard inst/*/*)
 # The R package reaches the Python core of this checkout.
 R_ENV := DUOFLOW_PYTHON="$(VENV_PY)" R_LIBS="$(RLIB)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-r r-system run test test-python test-r bench clean
+.PHONY: help install install-r r-system run test test-python test-r check bench bench-smoke clean
 
 help: ## List the targets.
 	@echo 'Usage: make TARGET [PYTHON=python3] [VENV=.venv]'
@@ -80,7 +80,7 @@ run: install install-r ## Run every example flow (each in its own folder), then 
 		  DUOFLOW_DATASTORE_ROOT="$(CURDIR)/examples/$$ex/.duoflow" Rscript "$$ex.R" run ) || exit 1; \
 	done
 
-test: test-python test-r ## Run every test suite (Python, then R).
+test: test-python test-r check ## Run every test suite (Python, then R), then R CMD check.
 
 test-python: install install-r ## Run the Python tests (pytest; the cross-language ones run R flows).
 	$(R_ENV) "$(VENV_PY)" -m pytest tests/python -q $(PYTEST_ARGS)
@@ -88,8 +88,38 @@ test-python: install install-r ## Run the Python tests (pytest; the cross-langua
 test-r: install install-r ## Run the R tests (testthat, against the installed R package).
 	$(R_ENV) Rscript tests/run-r-tests.R
 
-bench: install ## Run the fan-out benchmark (bench/fanout.py).
-	"$(VENV_PY)" bench/fanout.py
+# R CMD build (vignettes included) and R CMD check --no-manual on the tarball, in build/rcheck;
+# fails on any ERROR or WARNING (NOTEs are explained in cran-comments.md). The tests and the
+# examples inside the check reach the Python core through DUOFLOW_PYTHON.
+CHECK_DIR := $(abspath build/rcheck)
+check: install install-r ## Build the R package and run R CMD check on it (no errors, no warnings).
+	@rm -rf "$(CHECK_DIR)" && mkdir -p "$(CHECK_DIR)"
+	cd "$(CHECK_DIR)" && $(R_ENV) R CMD build "$(CURDIR)"
+	cd "$(CHECK_DIR)" && $(R_ENV) _R_CHECK_SYSTEM_CLOCK_=0 R CMD check --no-manual --no-build-vignettes duoflow_*.tar.gz
+	@status=$$(grep '^Status:' "$(CHECK_DIR)/duoflow.Rcheck/00check.log"); echo "R CMD check: $$status"; \
+	if echo "$$status" | grep -qE 'WARNING|ERROR'; then \
+		echo "error: R CMD check must end with no ERROR and no WARNING" >&2; exit 1; fi
+
+# The benchmarks run Metaflow (from PyPI, pinned in bench/requirements-metaflow.txt) in a venv of
+# its own, created once; duoflow runs from $(VENV). `make bench BENCH_ARGS='--only B1,B3'`.
+BENCH_VENV := bench/.venv-metaflow
+BENCH_PY := $(abspath $(BENCH_VENV))/bin/python
+BENCH_STAMP := $(BENCH_VENV)/.installed
+BENCH_ARGS ?=
+
+$(BENCH_STAMP): bench/requirements-metaflow.txt
+	@if ! "$(BENCH_PY)" -m pip --version >/dev/null 2>&1; then \
+		echo "Creating $(BENCH_VENV) (Metaflow, for the benchmarks) with $(PYTHON)"; \
+		$(PYTHON) -m venv --clear "$(BENCH_VENV)"; \
+	fi
+	"$(BENCH_PY)" -m pip install --disable-pip-version-check -q -r bench/requirements-metaflow.txt
+	@touch "$@"
+
+bench: install install-r $(BENCH_STAMP) ## Benchmarks, duoflow vs Metaflow side by side (~30 min): table, JSON, PNG in bench/results/.
+	$(R_ENV) "$(VENV_PY)" bench/bench.py --metaflow-python "$(BENCH_PY)" $(BENCH_ARGS)
+
+bench-smoke: install install-r $(BENCH_STAMP) ## Every benchmark at tiny sizes, one run each, both engines (~1 min).
+	$(R_ENV) "$(VENV_PY)" bench/bench.py --quick --metaflow-python "$(BENCH_PY)" $(BENCH_ARGS)
 
 clean: ## Remove the virtual environment, the examples' datastores and caches.
 	rm -rf "$(VENV)" "$(RLIB)" examples/*/.duoflow .pytest_cache build dist python/*.egg-info

@@ -47,10 +47,12 @@ class BlobStore:
                 "The stored data of %s is missing" % what,
                 ["Expected blob %s in %s." % (sha, self.storage.path(self.prefix))],
                 "The datastore was changed by hand or only partly copied.") from None
-        if hashlib.sha256(view).hexdigest() != sha and getattr(self.storage, "evict", None):
+        matches = hashlib.sha256(view).hexdigest() == sha  # one pass over the data
+        if not matches and getattr(self.storage, "evict", None):
             self.storage.evict(self.key(sha))  # a damaged local cached copy: fetch it again
             view = self.storage.map(self.key(sha))
-        if hashlib.sha256(view).hexdigest() != sha:
+            matches = hashlib.sha256(view).hexdigest() == sha
+        if not matches:
             raise ArtifactDecodeError(
                 "The stored data of %s is corrupt" % what,
                 ["Blob %s (%d bytes) does not match its checksum." % (sha, view.nbytes)],

@@ -26,9 +26,10 @@ from .display import make_display
 from .launcher import ForkLauncher, SpawnLauncher
 from .resume import Cloner, ResumePlan
 from .scheduler import Scheduler
+from .task import WARM_MODULES
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-RECORDED_PACKAGES = ("click", "cloudpickle", "numpy", "pandas", "pyarrow", "boto3")
+RECORDED_PACKAGES = ("cloudpickle", "boto3")
 
 
 @dataclass
@@ -109,7 +110,7 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         info.update(status=status, finished_at=time.time(), task_count=scheduler.task_count,
-                    failed_tasks=[f.pathspec for f in scheduler.failures])
+                    failed_tasks=[f.pathspec for f in scheduler.failures], versions=_versions())
         if cloner:
             info.update(cloned_tasks=sorted(cloner.cloned), clone_seconds=round(cloner.seconds, 4))
         flow_store.write_run(run_id, info)
@@ -172,15 +173,18 @@ def _system_tags(user: str) -> List[str]:
 
 
 def _versions() -> Dict[str, str]:
-    from importlib import metadata
+    """Python, duoflow and the versions of the libraries loaded by then.
 
+    Read from the modules themselves (importlib.metadata costs tens of milliseconds per run);
+    written again when the run ends, when the runtime has loaded what its tasks needed.
+    """
     versions = {"python": platform.python_version(), "duoflow": __version__,
                 "platform": platform.platform()}
-    for name in RECORDED_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
+    for name in RECORDED_PACKAGES + WARM_MODULES:
+        module = sys.modules.get(name)
+        version = getattr(module, "__version__", None) if module is not None else None
+        if isinstance(version, str):
+            versions[name] = version
     return versions
 
 

@@ -12,14 +12,17 @@
 #'   `max_num_splits`, `tag` (a character vector), `with` (decorators for every step, e.g.
 #'   `"retry"`), `launcher`, `datastore_root`, `quiet`, `keep_going`; `resume = TRUE` (or a
 #'   step name) resumes instead, with `origin_run_id` to pick the run.
-#' @return Invisibly, a list with the command's exit `status` and the `run_id` (when one started).
+#' @return Invisibly, a list with the command's exit `status` (and, in an interactive session, the
+#'   `run_id` and `datastore_root`). Called from code, a failed run is an error of class
+#'   `duoflow_error_task_failed`.
 #' @examples
-#' \dontrun{
+#' old <- Sys.getenv("DUOFLOW_DATASTORE_ROOT")
+#' Sys.setenv(DUOFLOW_DATASTORE_ROOT = file.path(tempdir(), "duoflow-run-example"))
 #' metaflow("HelloFlow") %>%
 #'   step(step = "start", r_function = function(self) self$x <- 1, next_step = "end") %>%
 #'   step(step = "end") %>%
-#'   run()
-#' }
+#'   run(quiet = TRUE)
+#' Sys.setenv(DUOFLOW_DATASTORE_ROOT = old)
 #' @export
 run <- function(flow = NULL, ...) {
   options <- list(...)
@@ -41,10 +44,19 @@ run <- function(flow = NULL, ...) {
 #' @param step The step to re-run from (default: the first failure).
 #' @return Like [run()].
 #' @examples
-#' \dontrun{
-#' flow %>% resume()
-#' flow %>% resume(step = "train", origin_run_id = "1795300000000000")
-#' }
+#' old <- Sys.getenv(c("DUOFLOW_DATASTORE_ROOT", "EXAMPLE_FAIL"))
+#' Sys.setenv(DUOFLOW_DATASTORE_ROOT = file.path(tempdir(), "duoflow-resume-example"),
+#'            EXAMPLE_FAIL = "yes")
+#' flow <- metaflow("ResumeExampleFlow") %>%
+#'   step(step = "start", r_function = function(self) {
+#'     if (Sys.getenv("EXAMPLE_FAIL") == "yes") stop("not ready yet")
+#'     self$ready <- TRUE
+#'   }, next_step = "end") %>%
+#'   step(step = "end")
+#' try(run(flow, quiet = TRUE))   # fails in 'start'
+#' Sys.setenv(EXAMPLE_FAIL = "no")
+#' resume(flow, quiet = TRUE)     # runs 'start' again, with the code as it is now
+#' do.call(Sys.setenv, as.list(old))
 #' @export
 resume <- function(flow = NULL, step = NULL, ...) {
   launch(flow, "resume", c(if (!is.null(step)) list(.step = step), list(...)))
@@ -57,8 +69,17 @@ launch <- function(flow, command, options) {
   script <- script_path()
   cli_args <- commandArgs(trailingOnly = TRUE)
   if (interactive() && is.null(script)) return(run_in_child(flow, command, options))
-  argv <- if (length(cli_args)) cli_args else options_to_args(flow, command, options)
-  status <- tryCatch(run_here(flow, argv, script %||% "flow.R"), duoflow_error = function(e) {
+  if (!length(cli_args)) {
+    # Called from code (no command line to answer): a failure is an R error, success the status.
+    status <- run_here(flow, options_to_args(flow, command, options), script %||% "flow.R")
+    if (status != 0L) {
+      duoflow_abort("task_failed", sprintf("The %s of %s failed (exit status %d)", command, flow$name, status),
+                    hint = "The output above names the failed task and its logs command.")
+    }
+    return(invisible(list(status = status)))
+  }
+  # `Rscript flow.R <command> ...`: the command line decides, and the script exits with its status.
+  status <- tryCatch(run_here(flow, cli_args, script %||% "flow.R"), duoflow_error = function(e) {
     message("Error: ", conditionMessage(e))
     2L
   })
@@ -70,7 +91,7 @@ run_here <- function(flow, argv, script) {
   check_transitions(flow)
   check_foreach_artifacts(flow)
   spec <- flow_spec(flow)
-  functions <- lapply(flow$steps, function(s) if (is.null(s$r_function)) NULL else step_caller(s$r_function, s$join))
+  functions <- lapply(flow$steps, function(s) if (is.null(s$r_function)) NULL else step_caller(s$r_function, s$join, s$name))
   functions <- functions[!vapply(functions, is.null, logical(1))]
   rscript <- file.path(R.home("bin"), "Rscript")
   as.integer(call_python(bridge()$run_flow, spec, functions, as.list(argv), script, rscript))
@@ -99,11 +120,12 @@ flow_spec <- function(flow) {
 
 # Wrap a step function so Python can call it with the task's flow object (and join inputs):
 # the R error, with its traceback, goes to the task's stderr and fails the task.
-step_caller <- function(fn, join) {
+step_caller <- function(fn, join, name = "step") {
   force(fn)
   function(py_flow, py_inputs = NULL) {
     self <- new_self(py_flow)
-    run_user_code(if (isTRUE(join)) function() fn(self, new_inputs(py_inputs)) else function() fn(self))
+    run_user_code(if (isTRUE(join)) function() fn(self, new_inputs(py_inputs)) else function() fn(self),
+                  name)
     NULL
   }
 }
@@ -111,7 +133,7 @@ step_caller <- function(fn, join) {
 # Run a step function; on an R error, fail with R's message and the user's part of the R
 # traceback (the task's log and the run's failure summary show both). Warnings are printed to
 # the task's stderr as they happen, not deferred to a top level that a task never reaches.
-run_user_code <- function(code) {
+run_user_code <- function(code, name = "step") {
   calls <- NULL
   outcome <- tryCatch(
     withCallingHandlers(code(),
@@ -122,7 +144,7 @@ run_user_code <- function(code) {
       error = function(e) calls <<- sys.calls()),
     error = function(e) e)
   if (inherits(outcome, "error")) {
-    trace <- user_frames(calls)
+    trace <- sub("^fn\\(self", paste0(name, "(self"), user_frames(calls))  # name the step function
     stop(paste0(conditionMessage(outcome),
                 if (length(trace)) paste0("\nR traceback (most recent call last):\n",
                                          paste0("  ", trace, collapse = "\n")) else ""), call. = FALSE)
@@ -227,7 +249,24 @@ run_in_child <- function(flow, command, options) {
   args <- options_to_args(flow, command, options)
   if (command %in% c("run", "resume")) args <- c(args, "--run-id-file", id_file)
   rscript <- file.path(R.home("bin"), "Rscript")
-  status <- system2(rscript, c(shQuote(script), shQuote(args)), stdout = "", stderr = "")
+  # The flow file is a temporary script: keep the runs where the user works, not beside it.
+  root <- Sys.getenv("DUOFLOW_DATASTORE_ROOT")
+  if (!nzchar(root)) root <- nearest_datastore(getwd())
+  env <- c(sprintf("DUOFLOW_DATASTORE_ROOT=%s", root),
+           sprintf("R_LIBS=%s", paste(.libPaths(), collapse = .Platform$path.sep)))
+  status <- system2(rscript, c(shQuote(script), shQuote(args)), stdout = "", stderr = "", env = env)
   run_id <- if (file.exists(id_file)) readLines(id_file, warn = FALSE)[1] else NULL
-  invisible(list(status = status, run_id = run_id))
+  invisible(list(status = status, run_id = run_id, datastore_root = root))
+}
+
+# The nearest .duoflow/ at or above `dir`, else a new one in `dir` (as the Python core decides).
+nearest_datastore <- function(dir) {
+  current <- normalizePath(dir, mustWork = FALSE)
+  repeat {
+    candidate <- file.path(current, ".duoflow")
+    if (dir.exists(candidate)) return(candidate)
+    parent <- dirname(current)
+    if (identical(parent, current)) return(file.path(normalizePath(dir, mustWork = FALSE), ".duoflow"))
+    current <- parent
+  }
 }

@@ -86,9 +86,14 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
     if resume:
         info["resume_step"] = resume.resume_step
     flow_store.write_run(run_id, info)  # visible as "running" before anything is stored
-    info["code"] = save_code_package(flow_store, options.flow_file)
-    run.parameter_entries = {name: store_value(flow_store.blobs, name, value)
-                             for name, value in run.parameters.items()}
+    try:
+        info["code"] = save_code_package(flow_store, options.flow_file)
+        run.parameter_entries = {name: store_value(flow_store.blobs, name, value)
+                                 for name, value in run.parameters.items()}
+    except BaseException as exc:  # the run never started: say so in its record, then report
+        info.update(status="failed", finished_at=time.time(), error="%s: %s" % (type(exc).__name__, exc))
+        flow_store.write_run(run_id, info)
+        raise
     info["parameter_artifacts"] = run.parameter_entries
     flow_store.write_run(run_id, info)
 

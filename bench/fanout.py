@@ -17,72 +17,16 @@ import sys
 import tempfile
 import time
 
-FANOUT = '''
-from {package} import FlowSpec, step, Parameter
-
-class FanoutFlow(FlowSpec):
-    n = Parameter("n", default=10)
-
-    @step
-    def start(self):
-        self.items = list(range(self.n))
-        self.next(self.work, foreach="items")
-
-    @step
-    def work(self):
-        self.value = self.input * 2
-        self.next(self.join)
-
-    @step
-    def join(self, inputs):
-        self.total = sum(i.value for i in inputs)
-        self.next(self.end)
-
-    @step
-    def end(self):
-        assert self.total == self.n * (self.n - 1)
-
-if __name__ == "__main__":
-    FanoutFlow()
-'''
-
-LINEAR = '''
-from {package} import FlowSpec, step
-
-class LinearFlow(FlowSpec):
-    @step
-    def start(self):
-        self.x = 1
-        self.next(self.a)
-
-    @step
-    def a(self):
-        self.x += 1
-        self.next(self.b)
-
-    @step
-    def b(self):
-        self.x += 1
-        self.next(self.c)
-
-    @step
-    def c(self):
-        self.x += 1
-        self.next(self.end)
-
-    @step
-    def end(self):
-        assert self.x == 4
-
-if __name__ == "__main__":
-    LinearFlow()
-'''
+FLOWS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "flows")
 
 
-def write_flow(directory: str, name: str, template: str, package: str) -> str:
+def write_flow(directory: str, name: str, package: str) -> str:
+    """bench/flows/NAME (written for duoflow) with the engine's import line, in ``directory``."""
+    with open(os.path.join(FLOWS, name)) as handle:
+        source = handle.read().replace("from duoflow import", "from %s import" % package)
     path = os.path.join(directory, name)
     with open(path, "w") as handle:
-        handle.write(template.format(package=package))
+        handle.write(source)
     return path
 
 
@@ -100,8 +44,8 @@ def bench_engine(engine: str, sizes, spawn_sizes, repeat: int, workers):
     with tempfile.TemporaryDirectory(prefix="duoflow-bench-") as tmp:
         env = dict(os.environ)
         package = "duoflow" if engine == "duoflow" else "metaflow"
-        fan = write_flow(tmp, "fanout_flow.py", FANOUT, package)
-        lin = write_flow(tmp, "linear_flow.py", LINEAR, package)
+        fan = write_flow(tmp, "fanout_flow.py", package)
+        lin = write_flow(tmp, "linear_flow.py", package)
         if engine == "duoflow":
             env["DUOFLOW_DATASTORE_ROOT"] = os.path.join(tmp, "store")
             launchers = [("fork", sizes), ("spawn", spawn_sizes)]

@@ -10,24 +10,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-FLOW = r'''
-library(duoflow)
-start <- function(self) self$items <- seq_len(as.integer(Sys.getenv("WIDTH")))
-work <- function(self) self$value <- self$input * 2L
-join <- function(self, inputs) self$total <- sum(unlist(gather_inputs(inputs, "value")))
-metaflow("RFanoutFlow") %>%
-  step(step = "start", r_function = start, next_step = "work", foreach = "items") %>%
-  step(step = "work", r_function = work, next_step = "join") %>%
-  step(step = "join", r_function = join, next_step = "end", join = TRUE) %>%
-  step(step = "end") %>%
-  run()
-'''
+FLOW_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "flows", "r_fanout_flow.R")
 
 
 def timed(cmd, cwd, env) -> float:
@@ -46,8 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="duoflow-bench-r-") as tmp:
-        with open(os.path.join(tmp, "fanout.R"), "w") as handle:
-            handle.write(FLOW)
+        shutil.copyfile(FLOW_FILE, os.path.join(tmp, "fanout.R"))
         env = dict(os.environ, DUOFLOW_DATASTORE_ROOT=os.path.join(tmp, "store"))
         env.setdefault("DUOFLOW_PYTHON", sys.executable)
         launchers = ["fork"] + (["spawn"] if args.spawn else [])

@@ -12,41 +12,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-FLOW = '''
-import os
-from duoflow import FlowSpec, step
-
-class WideResumeFlow(FlowSpec):
-    @step
-    def start(self):
-        self.items = list(range(int(os.environ["WIDTH"])))
-        self.next(self.work, foreach="items")
-
-    @step
-    def work(self):
-        if str(self.input) == os.environ.get("FAIL_ITEM"):
-            raise RuntimeError("planned failure")
-        self.value = self.input * 2
-        self.next(self.join)
-
-    @step
-    def join(self, inputs):
-        self.total = sum(i.value for i in inputs)
-        self.next(self.end)
-
-    @step
-    def end(self):
-        pass
-
-if __name__ == "__main__":
-    WideResumeFlow()
-'''
+FLOW_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "flows", "resume_flow.py")
 
 
 def timed(cmd, cwd, env, expect):
@@ -66,9 +39,8 @@ def main() -> None:
     args = parser.parse_args()
     fresh, resumed, cloning = [], [], []
     with tempfile.TemporaryDirectory(prefix="duoflow-bench-resume-") as tmp:
-        flow = os.path.join(tmp, "wide_resume_flow.py")
-        with open(flow, "w") as handle:
-            handle.write(FLOW)
+        flow = os.path.join(tmp, "resume_flow.py")
+        shutil.copyfile(FLOW_FILE, flow)
         env = dict(os.environ, WIDTH=str(args.width), DUOFLOW_DATASTORE_ROOT=os.path.join(tmp, "store"))
         base = [sys.executable, flow]
         for _ in range(args.repeat):
@@ -78,7 +50,7 @@ def main() -> None:
             id_file = os.path.join(tmp, "resumed.id")
             resumed.append(timed(base + ["resume", "--quiet", "--run-id-file", id_file], tmp, env, 0))
             run_id = open(id_file).read().strip()
-            with open(os.path.join(tmp, "store", "WideResumeFlow", "runs", run_id, "run.json")) as handle:
+            with open(os.path.join(tmp, "store", "ResumeFlow", "runs", run_id, "run.json")) as handle:
                 info = json.load(handle)
             cloning.append((info["clone_seconds"], len(info["cloned_tasks"])))
     fresh_s, resumed_s = statistics.median(fresh), statistics.median(resumed)

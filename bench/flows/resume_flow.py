@@ -1,4 +1,5 @@
-"""B4: a WIDTH-way foreach whose last step fails while FAIL_END is set; then resumed without it."""
+"""B4 (and bench/resume.py): a WIDTH-way foreach whose last step fails while FAIL_END is set, or
+whose item FAIL_ITEM fails; then resumed without it."""
 import os
 
 from duoflow import FlowSpec, step
@@ -12,6 +13,8 @@ class ResumeFlow(FlowSpec):
 
     @step
     def work(self):
+        if str(self.input) == os.environ.get("FAIL_ITEM"):
+            raise RuntimeError("planned failure in item %s" % self.input)
         self.value = self.input * 2
         self.next(self.join)
 

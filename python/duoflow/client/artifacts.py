@@ -205,8 +205,10 @@ class DataArtifact(ClientObject):
 
     @property
     def sha(self) -> Optional[str]:
-        """SHA-256 of the stored blob; for a small value kept inline in the index (no blob), of its
-        encoding and stored JSON form. Equal values stored the same way have equal shas."""
+        """The stored blob's content address: its BLAKE3 digest (SHA-256 when the entry names no
+        ``hash``: written by an earlier duoflow). For a small value kept inline in the index (no
+        blob), the SHA-256 of its encoding and stored JSON form. Equal values stored the same way
+        have equal shas."""
         sha = self._entry.get("sha")
         if sha is None and "inline" in self._entry:
             import hashlib

@@ -1,8 +1,9 @@
 """Artifact values in and out of the datastore: encode + store, look up + decode.
 
 An artifact-index entry (one per name in ``artifacts.json``) is
-``{"sha", "size", "encoding", "version", "type", "r_class"}`` for a stored blob, or the same with
-``"inline"`` instead of ``"sha"`` for a small value kept in the index itself.
+``{"sha", "hash", "size", "encoding", "version", "type", "r_class"}`` for a stored blob (``sha`` is
+the blob's address, a digest made with ``hash``; see :mod:`.cas`), or the same with ``"inline"``
+instead of ``"sha"``/``"hash"`` for a small value kept in the index itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Dict, Iterable, List, Optional
 from ..exceptions import ArtifactDecodeError, ArtifactNotFoundError, DuoflowError, InvalidArtifactNameError
 from ..graph.names import is_valid_name
 from ..util.suggest import did_you_mean
-from .cas import BlobStore
+from .cas import HASH, LEGACY_HASH, BlobStore
 from .codecs import decode_value, encode_value
 
 
@@ -58,13 +59,16 @@ def store_value(blobs: BlobStore, name: str, value: Any) -> Dict[str, Any]:
         entry["size"] = len(json.dumps(encoded.inline, separators=(",", ":")))  # its bytes in the index
     else:
         entry["sha"], entry["size"] = blobs.save(encoded.payload)
+        entry["hash"] = HASH
     return entry
 
 
 def load_value(blobs: BlobStore, name: str, entry: Dict[str, Any], where: str) -> Any:
     """Decode one artifact from its entry; ``where`` (a pathspec) names the task in errors."""
     what = "artifact '%s' of %s" % (name, where)
-    payload = None if "inline" in entry else blobs.load(entry["sha"], what)
+    payload = None
+    if "inline" not in entry:
+        payload = blobs.load(entry["sha"], what, entry.get("hash", LEGACY_HASH))
     try:
         return decode_value(payload, entry)
     except DuoflowError as exc:

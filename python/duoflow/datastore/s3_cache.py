@@ -1,4 +1,4 @@
-"""The local read cache of S3 blobs: content-addressed (a file named by its SHA-256 is always
+"""The local read cache of S3 blobs: content-addressed (a file named by its content hash is always
 valid), shared by every process and run on the machine, trimmed to a size cap (least recently used
 first). ``DUOFLOW_S3_CACHE_DIR`` (default ``~/.cache/duoflow/s3``), ``DUOFLOW_S3_CACHE_MAX_BYTES``
 (default 10 GiB; 0 turns caching off: blobs are then downloaded to a temp file for each read)."""

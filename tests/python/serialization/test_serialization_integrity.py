@@ -83,6 +83,53 @@ def test_unknown_encoding_and_newer_version_are_clear(store):
         store.load("x", dict(entry, version=99))
 
 
+# -- the blob address: BLAKE3 now, SHA-256 before --------------------------------------------------
+
+def _as_sha256_entry(store, entry):
+    """The same value as an entry written before BLAKE3: its blob named by SHA-256, no "hash"."""
+    import hashlib
+
+    data = store.blob_path(entry).read_bytes()
+    old = hashlib.sha256(data).hexdigest()
+    store.storage.write(store.blobs.key(old), data)
+    legacy = {k: v for k, v in entry.items() if k != "hash"}
+    legacy["sha"] = old
+    return legacy
+
+
+def test_new_blobs_are_named_by_their_blake3_digest(store):
+    import blake3
+
+    entry = store.save("a", np.arange(1000.0))
+    assert entry["hash"] == "blake3"
+    assert entry["sha"] == blake3.blake3(store.blob_path(entry).read_bytes()).hexdigest()
+
+
+def test_entries_without_a_hash_are_sha256_addressed_and_still_checked(store):
+    entry = store.save("a", np.arange(1000.0))
+    legacy = _as_sha256_entry(store, entry)
+    assert np.array_equal(store.load("a", legacy), np.arange(1000.0))
+    path = store.blob_path(legacy)
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0x01
+    _rewrite(path, bytes(data))
+    with pytest.raises(ArtifactDecodeError, match="does not match its sha256 checksum"):
+        store.load("a", legacy)
+
+
+def test_a_blob_is_not_accepted_under_the_other_hash(store):
+    entry = store.save("a", np.arange(1000.0))
+    with pytest.raises(ArtifactDecodeError, match="corrupt"):
+        store.load("a", dict(entry, hash="sha256"))
+
+
+def test_unknown_hash_is_clear(store):
+    entry = store.save("a", np.arange(1000.0))
+    with pytest.raises(ArtifactDecodeError, match="Unknown blob hash 'md5'") as caught:
+        store.load("a", dict(entry, hash="md5"))
+    assert "upgrade duoflow" in str(caught.value)
+
+
 # -- artifacts written before this layer (cloudpickle version 1) -------------------------------------
 
 def test_legacy_cloudpickle_artifacts_still_load():

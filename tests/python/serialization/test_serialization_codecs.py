@@ -121,6 +121,50 @@ def test_zeros_are_compressed_and_random_floats_are_not(store):
     assert not loaded.flags.writeable and (loaded == 0).all() and loaded.dtype == np.float64
 
 
+def _sparse():
+    """Frames (8 MiB each) of zeros, of low-entropy values, of zeros, and a short non-zero tail."""
+    ints = np.zeros(3 * (compression.CHUNK // 8) + 123, dtype=np.int64)
+    middle = compression.CHUNK // 8
+    ints[middle:middle + 5000] = np.random.default_rng(4).integers(0, 3, 5000)
+    ints[-1] = 7
+    return ints
+
+
+def test_frames_of_zeros_are_not_stored(store):
+    value = _sparse()
+    entry = store.save("sparse", value)
+    frames = entry["compression"]["frames"]
+    assert [packed == 0 for packed, _ in frames] == [False, True, False, True, False]  # header, ..., tail
+    assert entry["version"] == 2 and entry["size"] < 100_000
+    loaded = store.load("sparse", entry)
+    assert np.array_equal(loaded, value) and not loaded.flags.writeable
+
+
+def test_arrays_without_zero_frames_stay_version_1(store):
+    text = np.tile(np.arange(7, dtype=np.int64), 3 << 20)  # compressible, never 8 MiB of zeros
+    entry = store.save("pattern", text)
+    assert entry["compression"]["method"] == "zstd" and entry["version"] == 1
+    assert all(packed for packed, _ in entry["compression"]["frames"])
+    assert np.array_equal(store.load("pattern", entry), text)
+
+
+def test_frames_of_zeros_that_were_compressed_still_load():
+    """Payloads written before zero frames (every frame compressed) decompress as before."""
+    raw = bytes(100) + b"x" * 5000 + bytes(2 * compression.CHUNK)
+    frames, info = compression.compress("zstd", raw)
+    assert all(packed for packed, _ in info["frames"]) and len(info["frames"]) == 3
+    assert bytes(compression.decompress(memoryview(b"".join(frames)), info)) == raw
+
+
+def test_a_missing_or_extra_byte_in_one_frame_is_refused():
+    frames, info = compression.compress("zstd", [bytes(100), b"x" * 5000, bytes(compression.CHUNK)], zero_frames=True)
+    payload = b"".join(frames)
+    assert bytes(compression.decompress(memoryview(payload), info)) == bytes(100) + b"x" * 5000 + bytes(compression.CHUNK)
+    wrong = dict(info, frames=[[info["frames"][0][0], 101], [info["frames"][1][0], 4999], info["frames"][2]])
+    with pytest.raises(ValueError, match="instead of"):
+        compression.decompress(memoryview(payload), wrong)
+
+
 def test_compression_is_decided_on_a_sample():
     random = memoryview(np.random.default_rng(3).random(1 << 20)).cast("B")
     assert compression.choose("ndarray", random) is None

@@ -17,12 +17,25 @@ Why per encoding (measured by ``bench/serialization.py`` on this machine):
 - zstd level 1 over lz4: on zeros it compresses ~8 GB/s and decompresses into place faster than
   lz4, and on text it packs 2-3x smaller (0.15 vs 0.41 of a text-heavy frame); level 3 costs
   twice the time for ~1 % less. So lz4 is not used (nor a dependency).
+
+Frames are compressed and decompressed on every core (zstandard releases the GIL): 1 GiB of
+compressible bytes took 2.4 s to compress and 1.3 s to decompress on one core here, 1.2 s and
+0.7 s on two.
+
+Zero frames (arrays only, ``zero_frames=True``): a frame whose raw bytes are all zero is not
+stored; its entry is ``[0, raw size]`` (zstd never writes an empty frame). Decompressing then
+starts from ``np.zeros``, whose memory the kernel hands out already zeroed and only when it is
+touched, and fills in the other frames. Writing 1 GiB of decompressed zeros into a new buffer cost
+0.2-1.7 s here (the first touch of fresh memory is slow on this VM); skipping it costs nothing.
+A reader that predates zero frames would fail on them, so an array stored with any is written
+as version 2 of its encoding (see :func:`has_zero_frames`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 CHUNK = 8 << 20          # raw bytes per frame
 SAMPLE_SLICE = 64 << 10  # bytes per sample slice
@@ -111,25 +124,58 @@ def as_bytes_view(chunks) -> memoryview:
     return memoryview(b"".join(chunks))
 
 
-def compress(method: str, chunks) -> Tuple[List[bytes], Dict[str, Any]]:
+def compress(method: str, chunks, zero_frames: bool = False) -> Tuple[List[bytes], Dict[str, Any]]:
     """Compress a payload (a buffer or buffers, back to back) into frames of at most ``CHUNK``
-    raw bytes each (a small header buffer is its own frame).
+    raw bytes each (a small header buffer is its own frame), on every core.
 
+    With ``zero_frames``, a frame of zero bytes is left out and recorded with compressed size 0.
     Returns the frames and the ``compression`` entry field that :func:`decompress` reads:
     ``{"method", "raw_size", "frames": [[compressed size, raw size], ...]}``.
     """
     if isinstance(chunks, (bytes, bytearray, memoryview)):
         chunks = [chunks]
-    frames: List[bytes] = []
-    sizes: List[List[int]] = []
+    pieces: List[memoryview] = []
     for chunk in chunks:
         view = memoryview(chunk).cast("B")
-        for start in range(0, view.nbytes, CHUNK):
-            piece = view[start:start + CHUNK]
-            frames.append(compress_frame(method, piece))
-            sizes.append([len(frames[-1]), piece.nbytes])
+        pieces.extend(view[start:start + CHUNK] for start in range(0, view.nbytes, CHUNK))
+
+    def pack(piece: memoryview) -> bytes:
+        if zero_frames and _all_zero(piece):
+            return b""
+        return compress_frame(method, piece)
+
+    packed = parallel_map(pack, pieces)
+    sizes = [[len(frame), piece.nbytes] for frame, piece in zip(packed, pieces)]
     raw = sum(size for _, size in sizes)
-    return frames, {"method": method, "raw_size": raw, "frames": sizes}
+    return [frame for frame in packed if frame], {"method": method, "raw_size": raw, "frames": sizes}
+
+
+def has_zero_frames(extra: Dict[str, Any]) -> bool:
+    """True when a payload's ``compression`` field (in ``extra``) left out zero frames."""
+    info = extra.get("compression")
+    return bool(info) and any(packed == 0 for packed, _ in info["frames"])
+
+
+def _all_zero(piece: memoryview) -> bool:
+    """True when every byte of ``piece`` is zero (~25 GB/s: counted 8 bytes at a time)."""
+    import numpy as np
+
+    data = np.frombuffer(piece, dtype=np.uint8)
+    whole = data.nbytes - data.nbytes % 8
+    return not np.count_nonzero(data[:whole].view(np.uint64)) and not np.count_nonzero(data[whole:])
+
+
+def parallel_map(function: Callable[[Any], Any], items: Sequence[Any]) -> List[Any]:
+    """``[function(item) for item in items]``, on a thread per core when there are several items
+    (for work that releases the GIL). The threads are gone when it returns, so a process may
+    fork afterwards."""
+    workers = min(len(items), os.cpu_count() or 1)
+    if workers <= 1:
+        return [function(item) for item in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(function, items))
 
 
 def decompress(payload: memoryview, info: Dict[str, Any]):
@@ -147,34 +193,46 @@ def decompress(payload: memoryview, info: Dict[str, Any]):
                          % (payload.nbytes, sum(packed for packed, _ in frames)))
     if sum(size for _, size in frames) != raw_size:
         raise ValueError("the frames' sizes do not add up to the raw size %d" % raw_size)
-    out = np.empty(raw_size, dtype=np.uint8)
-    _zstd_into(payload, memoryview(out), raw_size)
+    holes = any(packed == 0 for packed, _ in frames)
+    # Zero frames are simply not written: np.zeros' memory is already zero, and untouched.
+    out = np.zeros(raw_size, dtype=np.uint8) if holes else np.empty(raw_size, dtype=np.uint8)
+    jobs = []  # (compressed frame, where its bytes go)
+    source = target = 0
+    for packed, size in frames:
+        if packed:
+            jobs.append((payload[source:source + packed], memoryview(out)[target:target + size]))
+        source += packed
+        target += size
+    parallel_map(_zstd_frame_into, jobs)
     return out
 
 
-def _zstd_into(payload: memoryview, out: memoryview, raw_size: int) -> None:
-    """Decompress zstd frames straight into ``out`` (no intermediate buffers: measured 5-10x
-    faster than decompressing each frame into new bytes and copying)."""
+def _zstd_frame_into(job: Tuple[memoryview, memoryview]) -> None:
+    """Decompress one zstd frame straight into its slice of the output, which it must fill
+    exactly (no intermediate buffers: measured 5-10x faster than decompressing into new bytes
+    and copying)."""
     import zstandard
 
+    frame, out = job
     try:
-        reader = zstandard.ZstdDecompressor().stream_reader(payload, read_across_frames=True)
+        reader = zstandard.ZstdDecompressor().stream_reader(frame)
         pos = 0
-        while pos < raw_size:
-            got = reader.readinto(out[pos:pos + CHUNK])
+        while pos < out.nbytes:
+            got = reader.readinto(out[pos:])
             if not got:
                 break
             pos += got
         extra = reader.read(1)
     except zstandard.ZstdError as exc:
         raise ValueError("zstd: %s" % exc) from None
-    if pos != raw_size or extra:
-        raise ValueError("the compressed payload gave %s bytes instead of %d"
-                         % ("more" if extra else pos, raw_size))
+    if pos != out.nbytes or extra:
+        raise ValueError("a compressed frame gave %s bytes instead of %d"
+                         % ("more" if extra else pos, out.nbytes))
 
 
-def maybe_compress(encoding: str, chunks) -> Tuple[Any, Dict[str, Any]]:
-    """``(payload, extra)``: the payload compressed when that pays for ``encoding``."""
+def maybe_compress(encoding: str, chunks, zero_frames: bool = False) -> Tuple[Any, Dict[str, Any]]:
+    """``(payload, extra)``: the payload compressed when that pays for ``encoding`` (leaving
+    out zero frames when ``zero_frames``: see :func:`compress`)."""
     view = as_bytes_view(chunks) if isinstance(chunks, (bytes, bytearray, memoryview)) else None
     if view is None:
         # Several buffers: decide on the largest (an array's memory), compress them all.
@@ -183,7 +241,7 @@ def maybe_compress(encoding: str, chunks) -> Tuple[Any, Dict[str, Any]]:
     method = choose(encoding, view)
     if method is None:
         return chunks, {}
-    frames, info = compress(method, chunks)
+    frames, info = compress(method, chunks, zero_frames)
     return frames, {"compression": info}
 
 

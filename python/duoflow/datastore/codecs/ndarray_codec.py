@@ -9,7 +9,8 @@ they are, so an R matrix needs no transpose.
 
 Loading wraps the blob's memory map with ``np.frombuffer``: no copy, and the result is read-only
 (write to a copy: ``arr.copy()``). When a sample shows that compression saves at least half
-(zeros, sparse data), the blob is compressed and loading decompresses into one new buffer.
+(zeros, sparse data), the blob is compressed and loading decompresses into one new buffer;
+8 MiB stretches of zeros are not stored at all and cost nothing to load (version 2).
 
 Object arrays cannot be stored as raw memory: those whose items are plain values (str, None,
 numbers, ...) are stored as tagged JSON (``layout: "json"``), exactly, items in C order; others
@@ -34,7 +35,9 @@ class NdarrayCodec(Codec):
     """numpy ``ndarray`` (any shape, C or Fortran order), ``MaskedArray`` and numpy scalars."""
 
     encoding = "ndarray"
-    version = 1
+    # Version 2: the compressed payload may leave out frames of zeros (compression.compress).
+    # Arrays without such frames are still written as version 1, readable by older duoflow.
+    version = 2
 
     def accepts(self, value: Any) -> bool:
         np = sys.modules.get("numpy")
@@ -68,9 +71,10 @@ class NdarrayCodec(Codec):
             size = sum(memoryview(c).nbytes for c in chunks)
             chunks.append(bytes(_pad(size)))
             chunks.extend(_npy_chunks(mask))
-        payload, packed = compression.maybe_compress(self.encoding, chunks)
+        payload, packed = compression.maybe_compress(self.encoding, chunks, zero_frames=True)
         extra.update(packed)
-        return Encoded(self.encoding, self.version, python_type_name(value), payload=payload,
+        version = 2 if compression.has_zero_frames(packed) else 1
+        return Encoded(self.encoding, version, python_type_name(value), payload=payload,
                        r_class=r_class_of(arr), extra=extra)
 
     def _encode_objects(self, value, arr, mask, extra) -> Optional[Encoded]:

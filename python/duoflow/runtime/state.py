@@ -37,6 +37,7 @@ class TaskState:
                 if name not in run.parameters:
                     self.inherited[name] = (entry, parent)
         self._foreach_cache: Dict[str, Any] = {}
+        self._prefetched: set = set()
 
     @property
     def graph(self) -> FlowGraph:
@@ -61,6 +62,17 @@ class TaskState:
 
     def available_names(self) -> List[str]:
         return sorted(set(self.inherited) | set(self.loaded))
+
+    def prefetch_from_inputs(self, name: str) -> None:
+        """On the first read of ``name`` from one join input, fetch it from every input in one
+        parallel batch: a join almost always reads the same artifact from all of its inputs
+        (``[i.x for i in inputs]``), and on S3 one download at a time would make it wait for
+        each round trip in turn. Local stores need no fetching (this is then a no-op)."""
+        if name in self._prefetched or len(self.parents) < 2:
+            return
+        self._prefetched.add(name)
+        entries = [reader.index.get(name) for reader in self.parents]
+        self.run.flow_store.blobs.prefetch([e["sha"] for e in entries if e and "sha" in e])
 
     # -- foreach ---------------------------------------------------------------------------
     def frame_value(self, frame: Dict[str, Any]) -> Any:
@@ -100,6 +112,7 @@ class InputView:
             raise AttributeError(name)
         reader = self._reader
         if reader.has(name):
+            self._state.prefetch_from_inputs(name)
             return reader.load(name)
         state = self._state
         if name in state.run.parameters:

@@ -109,3 +109,16 @@ def test_r_client_entry_point_reads_s3(s3_flow, s3_root):
     assert result.returncode == 0, result.describe()
     wire = api.read_artifact(s3_root, "LinearFlow", result.run_id, "end", "x")
     assert "3" in json.dumps(wire, default=str)
+
+
+def test_a_join_fetches_an_artifact_from_all_inputs_at_its_first_read(s3_flow, s3_root):
+    import os
+
+    result = s3_flow("join_prefetch_flow.py", "run")
+    assert result.returncode == 0, result.describe()
+    run = client_run(s3_root, "JoinPrefetchFlow", result.run_id)
+    shas = [task["blob"].sha for task in run["work"]]  # from the index: no blob is read here
+    assert len(set(shas)) == 4
+    cache = os.environ["DUOFLOW_S3_CACHE_DIR"]
+    # The join read inputs[0].blob only; the other three came along in the same batch.
+    assert all(os.path.exists(os.path.join(cache, sha[:2], sha)) for sha in shas)

@@ -2,13 +2,16 @@
 
 Transitions come from the ``self.next(...)`` calls in each step's source (as in Metaflow), so the
 graph is known before any step runs.
+
+The flow file is parsed once and the class and its steps are looked up in that tree; only steps
+defined elsewhere (a base class in another file) have their own source read through ``inspect``,
+which tokenizes and parses each function again (several milliseconds at every start).
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
-import textwrap
 from typing import Callable, Dict, List, Optional, Tuple
 
 from .model import Decorator, FlowGraph, Node, Problem
@@ -27,13 +30,64 @@ def step_functions(cls) -> Dict[str, Callable]:
 def graph_from_class(cls) -> FlowGraph:
     """Read the flow class's steps, transitions, docstrings and decorators."""
     file = _source_file(cls)
-    graph = FlowGraph(name=cls.__name__, file=file, doc=inspect.getdoc(cls) or "", lineno=_class_line(cls))
+    tree = _parse_file(file)
+    lineno = _class_line(cls) if tree is None else _class_line_in(tree, cls.__qualname__)
+    graph = FlowGraph(name=cls.__name__, file=file, doc=inspect.getdoc(cls) or "", lineno=lineno)
+    defs = _function_defs(tree) if tree is not None else {}
     for name, func in step_functions(cls).items():
-        node, problems = _node_from_function(name, func, file)
+        node, problems = _node_from_function(name, func, file, _parsed_def(func, file, defs))
         graph.nodes[name] = node
         graph.parse_problems.extend(problems)
-    graph.parse_problems.extend(_duplicate_step_problems(cls, file))
+    graph.parse_problems.extend(_duplicate_step_problems(cls, file, tree))
     return graph
+
+
+def _parse_file(file: str) -> Optional[ast.Module]:
+    """The flow file's syntax tree, or None when it cannot be read as UTF-8 Python."""
+    if not file:
+        return None
+    try:
+        with open(file, encoding="utf-8") as handle:
+            return ast.parse(handle.read())
+    except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _class_line_in(tree: ast.Module, qualname: str, prefix: str = "") -> int:
+    """The line ``inspect.getsourcelines(cls)`` gives for the class ``qualname`` (its first
+    decorator's, else its own), searched as inspect searches; 0 when it is not there."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, ast.ClassDef):
+            name = prefix + child.name
+            if name == qualname:
+                return child.decorator_list[0].lineno if child.decorator_list else child.lineno
+            found = _class_line_in(child, qualname, name + ".")
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found = _class_line_in(child, qualname, prefix + child.name + ".<locals>.")
+        else:
+            found = _class_line_in(child, qualname, prefix)
+        if found:
+            return found
+    return 0
+
+
+def _function_defs(tree: ast.Module) -> Dict[int, ast.AST]:
+    """Every function definition of the file by its first line: its first decorator's, else the
+    ``def``'s (what ``co_firstlineno`` says)."""
+    defs: Dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            defs[node.decorator_list[0].lineno if node.decorator_list else node.lineno] = node
+    return defs
+
+
+def _parsed_def(func: Callable, flow_file: str, defs: Dict[int, ast.AST]) -> Optional[ast.AST]:
+    """The step's definition in the parsed flow file, or None when it is defined elsewhere."""
+    func = inspect.unwrap(func)
+    code = getattr(func, "__code__", None)
+    if code is None or _source_file(func) != flow_file:
+        return None
+    return defs.get(code.co_firstlineno)
 
 
 def _class_line(cls) -> int:
@@ -50,12 +104,13 @@ def _source_file(obj) -> str:
         return ""
 
 
-def _node_from_function(name: str, func: Callable, flow_file: str) -> Tuple[Node, List[Problem]]:
+def _node_from_function(name: str, func: Callable, flow_file: str,
+                        fdef: Optional[ast.AST] = None) -> Tuple[Node, List[Problem]]:
+    """The step's node; ``fdef`` is its definition in the parsed flow file when it is there."""
     file = _source_file(func) or flow_file
-    lines, first_line = inspect.getsourcelines(func)
-    tree = ast.parse(textwrap.dedent("".join(lines)))
-    fdef = next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
-    offset = first_line - 1
+    offset = 0  # line numbers in fdef are the file's own
+    if fdef is None:
+        fdef, offset = _read_def(func)
     def_line = _def_line(fdef) + offset
     node = Node(
         name=name,
@@ -90,6 +145,16 @@ def _node_from_function(name: str, func: Callable, flow_file: str) -> Tuple[Node
                     "transition must be the same every time; use a branch and a join instead."
                     % (name, line, other_line), file, other_line))
     return node, problems
+
+
+def _read_def(func: Callable) -> Tuple[ast.AST, int]:
+    """``(definition, line offset)`` of a step read from its own source."""
+    import textwrap
+
+    lines, first_line = inspect.getsourcelines(func)
+    tree = ast.parse(textwrap.dedent("".join(lines)))
+    fdef = next(n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return fdef, first_line - 1
 
 
 def _def_line(fdef) -> int:
@@ -155,14 +220,9 @@ def _source_of(node) -> str:
         return "an expression"
 
 
-def _duplicate_step_problems(cls, file: str) -> List[Problem]:
+def _duplicate_step_problems(cls, file: str, tree: Optional[ast.Module]) -> List[Problem]:
     """Steps defined twice in the class body (Python silently keeps the last one)."""
-    if not file:
-        return []
-    try:
-        source = open(file, encoding="utf-8").read()
-        tree = ast.parse(source)
-    except (OSError, SyntaxError, UnicodeDecodeError):
+    if tree is None:
         return []
     problems = []
     for classdef in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef) and n.name == cls.__name__):

@@ -9,11 +9,8 @@ This module only re-exports; heavy parts load when first used.
 
 __version__ = "0.1.0"
 
-from .current import current
-from .decorators import catch, environment, resources, retry, step, timeout
+from .current import current  # eager: the submodule duoflow.current would shadow it otherwise
 from .exceptions import DuoflowError
-from .flowspec import FlowSpec
-from .parameters import IncludeFile, JSONType, Parameter
 
 __all__ = [
     "FlowSpec", "step", "Parameter", "IncludeFile", "JSONType", "current", "retry", "catch", "timeout",
@@ -22,21 +19,31 @@ __all__ = [
     "default_namespace", "get_metadata", "metadata", "list_flows", "Runner",
 ]
 
-# The client (reading past runs back) is imported on first use (PEP 562), so that
-# `import duoflow` in a flow file stays light.
-_CLIENT_NAMES = frozenset(("Flow", "Run", "Step", "Task", "DataArtifact", "namespace", "get_namespace",
-                           "default_namespace", "get_metadata", "metadata", "list_flows"))
+# Every other name is imported on first use (PEP 562), from the module that defines it: a flow
+# file's `from duoflow import FlowSpec, step` loads what flows need, and a notebook's
+# `from duoflow import Flow` only the client (reading past runs back), not the flow machinery.
+_LAZY = {
+    "FlowSpec": "flowspec",
+    "step": "decorators", "retry": "decorators", "catch": "decorators", "timeout": "decorators",
+    "environment": "decorators", "resources": "decorators",
+    "Parameter": "parameters", "IncludeFile": "parameters", "JSONType": "parameters",
+    "Runner": "runner",
+    "Flow": "client", "Run": "client", "Step": "client", "Task": "client", "DataArtifact": "client",
+    "namespace": "client", "get_namespace": "client", "default_namespace": "client",
+    "get_metadata": "client", "metadata": "client", "list_flows": "client",
+}
 
 
 def __getattr__(name):
-    if name == "Runner":
-        from .runner import Runner
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError("module 'duoflow' has no attribute %r" % name)
+    from importlib import import_module
 
-        return Runner
-    if name in _CLIENT_NAMES:
-        from . import client
+    value = getattr(import_module("." + module, __name__), name)
+    globals()[name] = value
+    return value
 
-        value = getattr(client, name)
-        globals()[name] = value
-        return value
-    raise AttributeError("module 'duoflow' has no attribute %r" % name)
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

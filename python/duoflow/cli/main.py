@@ -9,13 +9,43 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+from importlib import import_module
 from typing import List, Optional
 
 import click
 
 from ..exceptions import DuoflowError
-from . import graph_cmds, inspect_cmds, resume_cmd, run_cmd, runs_cmds, step_cmd
+from . import run_cmd
 from .options import make_group
+
+# The commands of a flow's command line: name -> (module of this package, its factory). Only the
+# command given is imported and built (all of them cost milliseconds at every start); --help and
+# a mistyped name build them all.
+COMMANDS = {
+    "run": ("run_cmd", "make"), "resume": ("resume_cmd", "make"), "step": ("step_cmd", "make"),
+    "show": ("graph_cmds", "make_show"), "check": ("graph_cmds", "make_check"),
+    "logs": ("inspect_cmds", "make_logs"), "dump": ("inspect_cmds", "make_dump"),
+    "runs": ("runs_cmds", "make_runs"), "tag": ("runs_cmds", "make_tag"),
+}
+
+
+class FlowGroup(click.Group):
+    """The command group of one flow, building each command the first time it is asked for."""
+
+    def __init__(self, env: run_cmd.FlowEnv, **attrs):
+        super().__init__(**attrs)
+        self.env = env
+
+    def list_commands(self, ctx: click.Context) -> List[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> Optional[click.Command]:
+        # An unknown name builds every command: click suggests the closest of self.commands.
+        for wanted in [name] if name in COMMANDS else list(COMMANDS):
+            if wanted not in self.commands:
+                module, factory = COMMANDS[wanted]
+                self.add_command(getattr(import_module("." + module, __package__), factory)(self.env))
+        return super().get_command(ctx, name)
 
 
 def flow_file_of(flow_cls) -> str:
@@ -35,13 +65,8 @@ def build_cli(flow_cls, flow_file: str, command_name: str, entrypoint: List[str]
         help_text += "\n\nParameters (give them to run, e.g. run --%s VALUE): %s." % (
             next(iter(parameters.values())).name,
             ", ".join("--%s (%s)" % (p.name, p.type_name) for p in parameters.values()))
-    group = make_group(os.path.basename(flow_file), help_text)
     env = run_cmd.FlowEnv(flow_cls, flow_file, command_name, entrypoint)
-    for command in (run_cmd.make(env), resume_cmd.make(env), step_cmd.make(env), graph_cmds.make_show(env),
-                    graph_cmds.make_check(env), inspect_cmds.make_logs(env), inspect_cmds.make_dump(env),
-                    runs_cmds.make_runs(env), runs_cmds.make_tag(env)):
-        group.add_command(command)
-    return group
+    return make_group(os.path.basename(flow_file), help_text, cls=FlowGroup, env=env)
 
 
 def main(flow_cls, argv: Optional[List[str]] = None, command_name: Optional[str] = None,

@@ -55,8 +55,10 @@ def group_callback(ctx: click.Context, **kwargs: Any) -> None:
     ctx.obj["shared"] = kwargs
 
 
-def make_group(name: str, help_text: str, callback: Callable = group_callback) -> click.Group:
-    group = click.Group(name=name, help=help_text, callback=click.pass_context(callback),
-                        params=[_copy(opt) for opt in SHARED_OPTIONS],
-                        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+def make_group(name: str, help_text: str, callback: Callable = group_callback,
+               cls: type = click.Group, **attrs: Any) -> click.Group:
+    """A group (of class ``cls``, given ``attrs``) with the shared options."""
+    group = cls(name=name, help=help_text, callback=click.pass_context(callback),
+                params=[_copy(opt) for opt in SHARED_OPTIONS],
+                context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, **attrs)
     return group

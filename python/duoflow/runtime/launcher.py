@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Iterable, List, Optional
+from typing import TYPE_CHECKING, Iterable, List, Optional
 
 from .context import RunContext, TaskRequest
+
+if TYPE_CHECKING:  # subprocess is imported by the spawn launcher only: forking runs never need it
+    import subprocess
 
 
 @dataclass
@@ -197,6 +199,8 @@ class SpawnLauncher:
         return cmd
 
     def launch(self, request: TaskRequest, inherited_fds: Iterable[int] = ()) -> Process:
+        import subprocess
+
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         parent = os.getpid()
         popen = subprocess.Popen(self.command(request), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

@@ -29,7 +29,7 @@ from .scheduler import Scheduler
 from .task import WARM_MODULES
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
-RECORDED_PACKAGES = ("cloudpickle", "boto3")
+RECORDED_PACKAGES = ("boto3",)  # besides WARM_MODULES
 
 
 @dataclass
@@ -146,9 +146,11 @@ def _make_launcher(run: RunContext, options: RunOptions):
 
 
 def _warm_up_codecs() -> None:
-    """Import what every task needs before forking, so no child pays for it."""
-    import cloudpickle  # noqa: F401
+    """Import what every task needs before forking, so no child pays for it.
 
+    cloudpickle is not among them (most values have a codec of their own): like numpy, it is in
+    WARM_MODULES, imported here once a finished task has needed it.
+    """
     from ..datastore import codecs  # noqa: F401
     from .launcher import load_libc
 
@@ -184,13 +186,33 @@ def _versions() -> Dict[str, str]:
     written again when the run ends, when the runtime has loaded what its tasks needed.
     """
     versions = {"python": platform.python_version(), "duoflow": __version__,
-                "platform": platform.platform()}
+                "platform": platform_name()}
     for name in RECORDED_PACKAGES + WARM_MODULES:
         module = sys.modules.get(name)
         version = getattr(module, "__version__", None) if module is not None else None
         if isinstance(version, str):
             versions[name] = version
     return versions
+
+
+def platform_name() -> str:
+    """What ``platform.platform()`` returns, without the ``uname -p`` subprocess it starts on Linux
+    (about 4 ms a run, with the import of subprocess).
+
+    On Linux platform() shows that processor name only when it is neither empty, "unknown" nor the
+    machine name, which mainstream distributions never give. Elsewhere, or when platform() would
+    clean up the name (odd characters, "unknown" parts), platform() itself is asked.
+    """
+    if sys.platform != "linux":
+        return platform.platform()
+    uname = platform.uname()  # the processor field is computed lazily, only when read
+    libc, libc_version = platform.libc_ver()
+    text = "-".join(part.strip() for part in (uname.system, uname.release, uname.machine, "with",
+                                              libc + libc_version) if part)
+    plain = all(c.isalnum() or c in "_.+-" for c in text)
+    if not plain or "unknown" in text or "--" in text or text.endswith("-"):
+        return platform.platform()
+    return text
 
 
 def _jsonable(value: Any) -> Any:

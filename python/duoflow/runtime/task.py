@@ -10,8 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-import traceback
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..current import current
 from ..datastore.artifacts import store_value
@@ -20,6 +19,9 @@ from ..exceptions import DuoflowError, ForeachError, TransitionError
 from ..graph.model import Node
 from .context import RunContext, TaskRequest, child_foreach_stack
 from .state import IMMUTABLE_TYPES, InputView, JoinInputs, TaskState, _content_key
+
+if TYPE_CHECKING:  # traceback is imported by failed tasks only
+    import traceback
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -157,7 +159,7 @@ def _may_have_changed(value: Any) -> bool:
 
 # Heavy, fork-safe libraries a task may import: the runtime imports them too once a task has
 # needed them, so later forked tasks find them loaded instead of paying the import each time.
-WARM_MODULES = ("numpy", "pandas", "pyarrow", "zstandard", "scipy", "sklearn", "statsmodels")
+WARM_MODULES = ("cloudpickle", "numpy", "pandas", "pyarrow", "zstandard", "scipy", "sklearn", "statsmodels")
 
 
 def _task_info(run: RunContext, request: TaskRequest, node: Node, stack: List[dict],
@@ -212,6 +214,8 @@ def _report_failure(store, request: TaskRequest, exc: BaseException) -> None:
 
 def user_traceback(exc: BaseException) -> str:
     """The traceback without duoflow's own frames, so the user sees their code."""
+    import traceback  # not loaded before forking: only a failed task pays for it
+
     te = traceback.TracebackException.from_exception(exc)
     _strip_engine_frames(te)
     return "".join(te.format())
@@ -223,7 +227,7 @@ def _strip_engine_frames(te: traceback.TracebackException, seen=None) -> None:
         return
     seen.add(id(te))
     kept = [f for f in te.stack if not os.path.abspath(f.filename).startswith(_PACKAGE_DIR + os.sep)]
-    te.stack = traceback.StackSummary.from_list(kept)
+    te.stack = te.stack.from_list(kept)  # StackSummary.from_list, without importing traceback here
     for chained in (te.__cause__, te.__context__):
         if chained is not None:
             _strip_engine_frames(chained, seen)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import tempfile
 from typing import Any, Iterable, List, Optional, Sequence, Union
 
 from ..exceptions import DatastoreError
@@ -33,6 +32,10 @@ class LocalStorage:
 
         With ``overwrite=False`` an existing key is left alone and False is returned.
         """
+        # tempfile (with shutil and random) takes ~7 ms to import: readers never need it, and a run
+        # imports it with its first run.json, before forking, so tasks find it loaded.
+        import tempfile
+
         target = self.path(key)
         if not overwrite and os.path.exists(target):
             return False

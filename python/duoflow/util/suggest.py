@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable, Optional
 
 
 def closest(name: str, candidates: Iterable[str]) -> Optional[str]:
     """The candidate closest to ``name``, or None when nothing is close enough."""
+    import difflib  # only error messages get here: not imported at every start
+
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

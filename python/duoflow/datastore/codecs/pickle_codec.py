@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 from typing import Any, Optional
 
 from .base import Buffer, Codec, Encoded, python_type_name
@@ -21,10 +20,14 @@ class CloudpickleCodec(Codec):
         return True
 
     def encode(self, value: Any) -> Encoded:
+        import pickle
+
         import cloudpickle  # delayed: only tasks that store Python-only objects pay for it
 
         payload = cloudpickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         return Encoded(self.encoding, self.version, python_type_name(value), payload=payload)
 
     def decode(self, payload: Optional[Buffer], entry: dict) -> Any:
+        import pickle  # delayed like cloudpickle: most runs and reads never unpickle
+
         return pickle.loads(payload)

@@ -15,6 +15,28 @@ from .exceptions import ReadOnlyError, UsageError
 from .graph.names import RESERVED_NAMES
 
 
+def _load_command_line():
+    """Import the command line (``main``), keeping the garbage collector off what is loaded.
+
+    The command line runs one command, then the process exits: duoflow, the flow module and
+    click stay loaded until then. ``gc.freeze()`` takes them out of the collector's generations,
+    which spares the collections that would walk them again and again while the rest is imported
+    (a few milliseconds), and forked tasks the copies of the pages those walks would write to.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        from .cli.main import main
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+    return main
+
+
 class FlowSpec:
     """Subclass it, write ``@step`` methods from ``start`` to ``end``, and call ``MyFlow()``."""
 
@@ -24,9 +46,7 @@ class FlowSpec:
 
     def __init__(self, use_cli: bool = True):
         if use_cli:
-            from .cli.main import main
-
-            main(type(self))
+            _load_command_line()(type(self))
 
     # -- class level -----------------------------------------------------------------------
     @classmethod

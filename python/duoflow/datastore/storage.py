@@ -91,7 +91,15 @@ class LocalStorage:
             return False
 
     def make_dirs(self, key: str) -> None:
-        os.makedirs(self.path(key), exist_ok=True)
+        """Create the directory ``key`` and its parents (nothing to do when it exists)."""
+        path = self.path(key)
+        try:
+            os.mkdir(path)  # a task's directory, in the usual case: one system call, not three
+        except FileNotFoundError:
+            os.makedirs(path, exist_ok=True)
+        except FileExistsError:
+            if not os.path.isdir(path):
+                raise
 
     def flush(self) -> None:
         """Every write is complete when it returns (S3 uploads blobs in the background)."""

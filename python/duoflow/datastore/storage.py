@@ -32,7 +32,7 @@ class LocalStorage:
 
         With ``overwrite=False`` an existing key is left alone and False is returned.
         """
-        # tempfile (with shutil and random) takes ~7 ms to import: readers never need it, and a run
+        # tempfile (with shutil and random) takes milliseconds to import: readers never need it, and a run
         # imports it with its first run.json, before forking, so tasks find it loaded.
         import tempfile
 
@@ -94,7 +94,7 @@ class LocalStorage:
         """Create the directory ``key`` and its parents (nothing to do when it exists)."""
         path = self.path(key)
         try:
-            os.mkdir(path)  # a task's directory, in the usual case: one system call, not three
+            os.mkdir(path)  # a task's directory, in the usual case: one system call, not a stat and a mkdir
         except FileNotFoundError:
             os.makedirs(path, exist_ok=True)
         except FileExistsError:

@@ -181,7 +181,8 @@ class S3Storage:
         self._call("copy %s to" % self.path(source_key), key, lambda: self.client.copy_object(
             Bucket=self.bucket, Key=self.key(key), CopySource=source))
 
-    def publish_marker(self, key: str) -> None:
+    def publish_marker(self, key: str, like: Optional[str] = None) -> None:
+        """An empty object (``like``, a marker to copy, saves nothing on S3)."""
         self.flush()  # a task is visible once DONE exists: everything it names is stored before
         self._put(key, [b""])
 

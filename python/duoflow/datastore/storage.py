@@ -75,8 +75,19 @@ class LocalStorage:
     def write_unpublished_json(self, key: str, value: Any) -> None:
         self.write_unpublished(key, _json_bytes(value))
 
-    def publish_marker(self, key: str) -> None:
-        """Create an empty marker file (atomic by nature: it exists or it does not)."""
+    def publish_marker(self, key: str, like: Optional[str] = None) -> None:
+        """Create an empty marker file (atomic by nature: it exists or it does not).
+
+        ``like`` names an existing marker to hard-link instead (a clone links its origin's, as it
+        does its artifact index): a link is about ten times cheaper than a new file on ext4, and a
+        resume may clone thousands of tasks.
+        """
+        if like is not None:
+            try:
+                os.link(self.path(like), self.path(key))
+                return
+            except OSError:
+                pass  # no hard links on this file system (or no such marker): a file of its own
         fd = os.open(self.path(key), os.O_CREAT | os.O_WRONLY, 0o644)
         os.close(fd)
 

@@ -27,7 +27,7 @@ class TaskStore:
     def finish(self, info: Dict[str, Any], artifacts: Optional[Dict[str, dict]] = None,
                artifacts_of: Optional["TaskStore"] = None) -> None:
         """Write the artifact index (or share ``artifacts_of``'s, for a clone) and the task
-        metadata, then DONE.
+        metadata, then DONE (for a clone, shared with its origin too).
 
         Readers look at a task only once DONE exists, so the files before it need no temp file;
         DONE is created last, after they are complete.
@@ -38,7 +38,8 @@ class TaskStore:
         else:
             self.storage.write_unpublished_json(self.key + "/artifacts.json", artifacts or {})
         self.storage.write_unpublished_json(self.key + "/task.json", info)
-        self.storage.publish_marker(self.key + "/DONE")
+        like = None if artifacts_of is None else artifacts_of.key + "/DONE"  # a clone links its origin's
+        self.storage.publish_marker(self.key + "/DONE", like=like)
 
     def read_info(self) -> Optional[Dict[str, Any]]:
         return self.storage.read_json_or_none(self.key + "/task.json")

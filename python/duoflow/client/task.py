@@ -1,8 +1,9 @@
 """Task: one execution of a step (its artifacts, logs, error and place in the graph).
 
 A task directory with a DONE marker is a finished task (``succeeded``, or ``caught`` by @catch);
-without it the task failed, or is still running. Facts come from ``task.json`` (read once, when
-first asked); artifacts load one by one, on first use, through a shared
+without it the task failed, or is still running. Facts come from ``task.json`` (written as each
+attempt starts, replaced when the task finishes; read once for a finished task); artifacts load
+one by one, on first use, through a shared
 :class:`~duoflow.datastore.task_reader.TaskReader`.
 """
 
@@ -156,10 +157,12 @@ class Task(ClientObject):
 
     @property
     def _task_info(self) -> Dict[str, Any]:
-        """``task.json`` ({} until the task finished; read once after that)."""
+        """``task.json``: read once for a finished task; for an unfinished one (running, or
+        failed) what its latest attempt recorded as it started, read afresh each time ({} when
+        it recorded nothing)."""
         if self._info is None:
             if not self.finished:
-                return {}
+                return self._store.read_info() or {}
             self._info = self._store.read_info() or {}
         return self._info
 
@@ -181,14 +184,15 @@ class Task(ClientObject):
     @property
     def current_attempt(self) -> int:
         """The attempt that finished the task, else the latest one that started (0-based)."""
-        if self.finished and "attempt" in self._task_info:
+        if "attempt" in self._task_info:  # the finished attempt, or the latest that started
             return int(self._task_info["attempt"])
         attempts = self._store.attempts()
         return attempts[-1] if attempts else 0
 
     @property
     def created_at(self):
-        """When the attempt that finished the task started (UTC); None for an unfinished task."""
+        """When the attempt that finished the task started (UTC); for an unfinished task, when its
+        latest attempt started."""
         return to_datetime(self._task_info.get("started_at"))
 
     @property
@@ -212,7 +216,7 @@ class Task(ClientObject):
 
     @property
     def index(self) -> Optional[int]:
-        """The index in the innermost enclosing foreach, or None (also None for an unfinished task)."""
+        """The index in the innermost enclosing foreach, or None."""
         stack = self._task_info.get("foreach_stack") or []
         return int(stack[-1]["index"]) if stack else None
 
@@ -227,12 +231,12 @@ class Task(ClientObject):
 
     @property
     def parent_tasks(self) -> List["Task"]:
-        """The tasks whose output this task read ([] for start, and for unfinished tasks)."""
+        """The tasks whose output this task read ([] for start)."""
         return [self._task_at(p) for p in self._task_info.get("parents") or []]
 
     @property
     def child_tasks(self) -> List["Task"]:
-        """Finished tasks of the next steps that read this task's output."""
+        """Tasks of the next steps that read this task's output (running and failed ones too)."""
         me = "%s/%s" % (self._step._name, self._task_id)
         children = []
         for step in self._step.child_steps:

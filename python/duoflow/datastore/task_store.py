@@ -8,7 +8,8 @@ from .flow_store import FlowStore
 
 
 class TaskStore:
-    """``runs/<run>/<step>/<task>/``; the task exists for readers only once DONE is written."""
+    """``runs/<run>/<step>/<task>/``: ``task.json`` from the start of an attempt (status
+    "running"), the task's results for readers only once DONE is written."""
 
     def __init__(self, flow_store: FlowStore, run_id: str, step: str, task_id: str):
         self.flow_store = flow_store
@@ -20,24 +21,36 @@ class TaskStore:
     def pathspec(self) -> str:
         return "%s/%s/%s/%s" % (self.flow_store.flow, self.run_id, self.step, self.task_id)
 
+    # -- running task ----------------------------------------------------------------------
+    def start(self, info: Dict[str, Any]) -> None:
+        """Record an attempt that starts (``info`` with status "running"): the client can then
+        show a running or failed task's place in the graph (parents, foreach index), not only a
+        finished one's. Written atomically: readers may look at it at any time."""
+        self.storage.make_dirs(self.key)
+        self.storage.write_json(self.key + "/task.json", info)
+
     # -- finished task ---------------------------------------------------------------------
     def is_done(self) -> bool:
         return self.storage.exists(self.key + "/DONE")
 
     def finish(self, info: Dict[str, Any], artifacts: Optional[Dict[str, dict]] = None,
-               artifacts_of: Optional["TaskStore"] = None) -> None:
+               artifacts_of: Optional["TaskStore"] = None, started: bool = False) -> None:
         """Write the artifact index (or share ``artifacts_of``'s, for a clone) and the task
         metadata, then DONE (for a clone, shared with its origin too).
 
-        Readers look at a task only once DONE exists, so the files before it need no temp file;
-        DONE is created last, after they are complete.
+        Readers use the artifact index only once DONE exists, so it needs no temp file; DONE is
+        created last, after the rest is complete. ``started``: :meth:`start` wrote a task.json
+        that readers may be looking at, so it is replaced atomically (a clone has none).
         """
         self.storage.make_dirs(self.key)
         if artifacts_of is not None:
             self.storage.link_unpublished(artifacts_of.key + "/artifacts.json", self.key + "/artifacts.json")
         else:
             self.storage.write_unpublished_json(self.key + "/artifacts.json", artifacts or {})
-        self.storage.write_unpublished_json(self.key + "/task.json", info)
+        if started:
+            self.storage.write_json(self.key + "/task.json", info)
+        else:
+            self.storage.write_unpublished_json(self.key + "/task.json", info)
         like = None if artifacts_of is None else artifacts_of.key + "/DONE"  # a clone links its origin's
         self.storage.publish_marker(self.key + "/DONE", like=like)
 

@@ -1,8 +1,9 @@
 """Inside a task: run one attempt of one step and store what it produced.
 
 The same function runs in a forked child of the runtime and in ``python flow.py step ...``; it
-never raises: it returns the process exit code after writing either the task (artifacts, metadata,
-then DONE) or the attempt's ``error.json``.
+never raises: it records the attempt's start (``task.json``, status "running"), then returns the
+process exit code after writing either the task (artifacts, metadata, then DONE) or the attempt's
+``error.json``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def execute_task(run: RunContext, request: TaskRequest) -> int:
         parents = [TaskReader(run.flow_store, run.run_id, *path.split("/")) for path in request.input_paths]
         stack = child_foreach_stack(run.graph, node, [p.info for p in parents],
                                     request.split_index) if parents else []
+        store.start(_task_info(run, request, node, stack, None, started, running=True))
         state = TaskState(run, node, store.pathspec, parents, stack)
         flow = run.flow_cls(use_cli=False)
         flow._state = state
@@ -61,7 +63,7 @@ def execute_task(run: RunContext, request: TaskRequest) -> int:
         _check_transition(node, state)
         num_splits = _check_foreach(flow, node, run)
         artifacts = _persist(flow, state, run)
-        store.finish(_task_info(run, request, node, stack, num_splits, started), artifacts)
+        store.finish(_task_info(run, request, node, stack, num_splits, started), artifacts, started=True)
         return 0
     except BaseException as exc:  # the task's process ends here whatever happened
         _report_failure(store, request, exc)
@@ -163,13 +165,18 @@ WARM_MODULES = ("cloudpickle", "numpy", "pandas", "pyarrow", "zstandard", "scipy
 
 
 def _task_info(run: RunContext, request: TaskRequest, node: Node, stack: List[dict],
-               num_splits: Optional[int], started: float) -> Dict[str, Any]:
+               num_splits: Optional[int], started: float, running: bool = False) -> Dict[str, Any]:
+    """The task's ``task.json``: as it starts (``running``) or once it finished."""
     resources = node.decorator("resources")
+    if running:
+        status = "running"
+    else:
+        status = "caught" if request.catch_fallback else "succeeded"
     return {
         "flow": run.flow_name, "run_id": run.run_id, "step": request.step, "task_id": request.task_id,
         "attempt": request.attempt, "parents": list(request.input_paths), "foreach_stack": stack,
-        "foreach_num_splits": num_splits, "started_at": started, "finished_at": time.time(),
-        "status": "caught" if request.catch_fallback else "succeeded", "pid": os.getpid(),
+        "foreach_num_splits": num_splits, "started_at": started,
+        "finished_at": None if running else time.time(), "status": status, "pid": os.getpid(),
         "user": run.user, "launcher": run.launcher,
         "resources": resources.attributes if resources else None,
         "imported": [name for name in WARM_MODULES if name in sys.modules],

@@ -34,6 +34,24 @@ def test_failed_task_state(broken):
     assert task.index is None and task.foreach_stack == []
 
 
+def test_failed_task_place_in_the_graph(broken):
+    task = broken["boom"].task
+    assert [t.pathspec for t in task.parent_tasks] == [broken["start"].task.pathspec]
+    assert isinstance(task.created_at, datetime.datetime) and task.created_at <= task.finished_at
+    assert [t.pathspec for t in broken["start"].task.child_tasks] == [task.pathspec]
+
+
+def test_failed_foreach_task_shows_its_index_and_item(store, use_store):
+    use_store(store)
+    run = Run("SplitFailFlow/%s" % store.run("split_fail_flow.py", "--keep-going", ok=False))
+    by_status = {t.status: t for t in run["work"]}
+    assert sorted(t.status for t in run["work"]) == ["failed", "succeeded", "succeeded"]
+    failed = by_status["failed"]
+    assert failed.index == 2 and failed.foreach_stack[0].value == "c"
+    assert failed.parent_tasks[0].pathspec == run["start"].task.pathspec
+    assert failed.exception.message == "item c fails"
+
+
 def test_failed_task_exception(broken):
     error = broken["boom"].task.exception
     assert isinstance(error, TaskException)
@@ -104,9 +122,14 @@ def test_running_then_crashed_run(store, use_store):
         assert run.finished is False and run.successful is False
         assert run.finished_at is None
         assert run["start"].task.successful
-        assert "nap" not in run  # a task is stored when it ends
+        nap = run["nap"].task  # visible from the start of its attempt
+        assert nap.status == "running" and nap.finished is False and nap.successful is False
+        assert [t.pathspec for t in nap.parent_tasks] == [run["start"].task.pathspec]
+        assert isinstance(nap.created_at, datetime.datetime) and nap.finished_at is None
+        assert list(nap.artifacts) == [] and nap.current_attempt == 0
+        assert "end" not in run
         with pytest.raises(NotFoundError) as info:
-            run["nap"]
+            run["end"]
         assert "still going" in str(info.value)
         assert run.end_task is None and not run.data
     finally:
@@ -117,4 +140,5 @@ def test_running_then_crashed_run(store, use_store):
     assert crashed.status == "crashed"
     assert crashed.finished is True and crashed.successful is False
     assert run.status == "crashed"  # an object made while it ran sees the change too
+    assert crashed["nap"].task.status == "failed"  # its runtime is gone: it never ends
     assert Flow("NapFlow").latest_successful_run is None

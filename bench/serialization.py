@@ -15,7 +15,7 @@ chosen on (random floats, zeros, a text-heavy Arrow frame, JSON text).
     python bench/serialization.py --size-mib 256 --rows 1000000 --no-metaflow   # quicker
 
 Loads run right after saves, so blobs are in the page cache (a warm read); the load time includes
-the SHA-256 check of every byte, which the datastore does on every load.
+the checksum (BLAKE3) of every byte, which the datastore verifies on every load.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ Same keys, same layout, under ``s3://bucket/prefix``. What differs from local fi
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import mmap
 import os
 import re
@@ -31,7 +30,7 @@ from typing import Any, Callable, List, Optional, Sequence, Union
 
 from .. import config
 from ..exceptions import DatastoreError, UsageError
-from .storage import Buffer, _json_bytes, iter_chunks
+from .storage import Buffer, JsonReads, _json_bytes, iter_chunks
 
 LIST_PAGE_SIZE = 1000  # keys per listing request (S3's maximum); every page is read
 CLAIM_MARKER = ".claim"  # the object that claims a "directory" (a run id) on S3
@@ -54,8 +53,10 @@ def parse_s3_root(root: str):
     return bucket, prefix.strip("/")
 
 
-class S3Storage:
+class S3Storage(JsonReads):
     """A datastore root in an S3 bucket (or an S3-compatible service: DUOFLOW_S3_ENDPOINT_URL)."""
+
+    fetches_blobs = True  # blobs are downloaded to be read: prefetch() fetches several at once
 
     def __init__(self, root: str):
         self.bucket, self.prefix = parse_s3_root(root)
@@ -221,15 +222,6 @@ class S3Storage:
     def read(self, key: str) -> bytes:
         response = self._call("read", key, lambda: self.client.get_object(Bucket=self.bucket, Key=self.key(key)))
         return self._call("read", key, lambda: response["Body"].read())
-
-    def read_json(self, key: str) -> Any:
-        return json.loads(self.read(key))
-
-    def read_json_or_none(self, key: str) -> Optional[Any]:
-        try:
-            return self.read_json(key)
-        except FileNotFoundError:
-            return None
 
     def map(self, key: str) -> memoryview:
         """A read-only view of the object: blobs from the local cache (downloaded once), memory-mapped."""

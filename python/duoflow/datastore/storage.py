@@ -16,8 +16,25 @@ from ..exceptions import DatastoreError
 Buffer = Union[bytes, bytearray, memoryview]
 
 
-class LocalStorage:
+class JsonReads:
+    """JSON reads every backend shares, on top of its ``read(key) -> bytes`` (which raises
+    FileNotFoundError for a missing key)."""
+
+    def read_json(self, key: str) -> Any:
+        return json.loads(self.read(key))
+
+    def read_json_or_none(self, key: str) -> Optional[Any]:
+        try:
+            return self.read_json(key)
+        except FileNotFoundError:
+            return None
+
+
+class LocalStorage(JsonReads):
     """A datastore root on the local file system."""
+
+    # Blobs are read where they lie: prefetch() has nothing to do (S3Storage downloads them).
+    fetches_blobs = False
 
     def __init__(self, root: str):
         self.root = os.path.abspath(root)
@@ -134,15 +151,6 @@ class LocalStorage:
             raise
         except OSError as exc:
             raise DatastoreError("Cannot read %s" % self.path(key), [str(exc)]) from exc
-
-    def read_json(self, key: str) -> Any:
-        return json.loads(self.read(key))
-
-    def read_json_or_none(self, key: str) -> Optional[Any]:
-        try:
-            return self.read_json(key)
-        except FileNotFoundError:
-            return None
 
     def map(self, key: str) -> memoryview:
         """A read-only view of the whole file, memory-mapped (empty files give an empty view)."""

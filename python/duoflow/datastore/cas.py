@@ -73,11 +73,15 @@ class BlobStore:
         self.storage.write(self.key(sha), chunks, overwrite=False)
         return sha, size
 
+    @property
+    def fetches(self) -> bool:
+        """True when blobs are downloaded to be read, so :meth:`prefetch` is worth calling."""
+        return self.storage.fetches_blobs
+
     def prefetch(self, shas) -> None:
         """Fetch several blobs at once ahead of ``load`` (parallel downloads on S3; no-op locally)."""
-        prefetch = getattr(self.storage, "prefetch", None)
-        if prefetch is not None:
-            prefetch([self.key(sha) for sha in shas])
+        if self.fetches:
+            self.storage.prefetch([self.key(sha) for sha in shas])
 
     def load(self, sha: str, what: str = "blob", hash_name: str = HASH) -> memoryview:
         """The blob's bytes, verified against ``sha`` (a digest made with ``hash_name``);

@@ -68,11 +68,13 @@ class TaskState:
         parallel batch: a join almost always reads the same artifact from all of its inputs
         (``[i.x for i in inputs]``), and on S3 one download at a time would make it wait for
         each round trip in turn. Local stores need no fetching (this is then a no-op)."""
-        if name in self._prefetched or len(self.parents) < 2:
+        blobs = self.run.flow_store.blobs
+        # Locally there is nothing to fetch, and reading every input's index would be wasted.
+        if not blobs.fetches or name in self._prefetched or len(self.parents) < 2:
             return
         self._prefetched.add(name)
         entries = [reader.index.get(name) for reader in self.parents]
-        self.run.flow_store.blobs.prefetch([e["sha"] for e in entries if e and "sha" in e])
+        blobs.prefetch([e["sha"] for e in entries if e and "sha" in e])
 
     # -- foreach ---------------------------------------------------------------------------
     def frame_value(self, frame: Dict[str, Any]) -> Any:

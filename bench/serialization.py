@@ -133,7 +133,7 @@ def child(case: str, phase: str, path: str, args) -> dict:
 
     from duoflow.datastore.artifacts import load_value, store_value
     from duoflow.datastore.cas import BlobStore
-    from duoflow.datastore.storage import LocalStorage
+    from duoflow.datastore.storage.local import LocalStorage
 
     storage = LocalStorage(path)
     blobs = BlobStore(storage, "Bench")

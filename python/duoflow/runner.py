@@ -167,7 +167,7 @@ def _parameter_args(parameters: Dict[str, Any]) -> List[str]:
 def _flow_name(root: str, run_id: Optional[str]) -> str:
     """The flow the run belongs to (the run id file names only the run)."""
     if run_id:
-        from .datastore.storage import open_storage
+        from .datastore.storage.factory import open_storage
 
         storage = open_storage(root)
         for name in storage.list(""):

@@ -15,7 +15,8 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional
 
 from ..datastore import run_info
 from ..datastore.flow_store import FlowStore, open_flow_store
-from ..datastore.storage import LocalStorage, open_storage
+from ..datastore.storage.factory import open_storage
+from ..datastore.storage.local import LocalStorage
 from ..exceptions import NotFoundError, UsageError
 from ..util.suggest import did_you_mean, quoted_list
 from . import state

@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import Tuple
 
 from ..exceptions import ArtifactDecodeError
-from .storage import LocalStorage, iter_chunks
+from .storage.local import LocalStorage
+from .storage.protocol import iter_chunks
 
 # The hash of newly saved blobs, and the one assumed for entries that do not name theirs.
 HASH = "blake3"

@@ -18,7 +18,8 @@ from ..exceptions import NotFoundError
 from ..graph.names import is_valid_name
 from ..util.suggest import did_you_mean, quoted_list
 from .cas import BlobStore
-from .storage import LocalStorage, open_storage
+from .storage.factory import open_storage
+from .storage.local import LocalStorage
 
 
 class FlowStore:

@@ -7,7 +7,7 @@ from typing import Optional
 
 from .. import config
 from ..exceptions import UsageError
-from .storage import is_s3_root
+from .storage.factory import is_s3_root
 
 
 def resolve_root(explicit: Optional[str], flow_file: str, create: bool = True,

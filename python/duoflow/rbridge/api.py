@@ -87,7 +87,7 @@ def store_roundtrip(wire: Dict[str, Any]) -> Dict[str, Any]:
 
     from ..datastore.artifacts import load_value, store_value
     from ..datastore.cas import BlobStore
-    from ..datastore.storage import LocalStorage
+    from ..datastore.storage.local import LocalStorage
 
     value = from_wire(wire)
     with tempfile.TemporaryDirectory(prefix="duoflow-roundtrip-") as tmp:
@@ -132,7 +132,7 @@ def read_fixture(store_dir: str, name: str) -> Dict[str, Any]:
 
     from ..datastore.artifacts import load_value
     from ..datastore.cas import BlobStore
-    from ..datastore.storage import LocalStorage
+    from ..datastore.storage.local import LocalStorage
 
     flow = os.path.basename(os.path.normpath(store_dir))
     with open(os.path.join(store_dir, "artifacts.json")) as handle:

@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from duoflow import Flow, Run
-from duoflow.datastore.storage import LocalStorage
+from duoflow.datastore.storage.local import LocalStorage
 
 from client_helpers import Store
 

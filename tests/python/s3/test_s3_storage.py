@@ -7,9 +7,9 @@ import os
 
 import pytest
 
-from duoflow.datastore import s3 as s3mod
+from duoflow.datastore.storage import s3 as s3mod
 from duoflow.datastore.cas import BlobStore, digest
-from duoflow.datastore.storage import open_storage
+from duoflow.datastore.storage.factory import open_storage
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ class Store:
 
     def __init__(self, root: Path):
         from duoflow.datastore.cas import BlobStore
-        from duoflow.datastore.storage import LocalStorage
+        from duoflow.datastore.storage.local import LocalStorage
 
         self.storage = LocalStorage(str(root))
         self.blobs = BlobStore(self.storage, "RoundTripFlow")

@@ -140,7 +140,7 @@ def test_legacy_cloudpickle_artifacts_still_load():
 
     from duoflow.datastore.artifacts import load_value
     from duoflow.datastore.cas import BlobStore
-    from duoflow.datastore.storage import LocalStorage
+    from duoflow.datastore.storage.local import LocalStorage
 
     root = rowlib.LEGACY_DIR
     index = json.loads((root / rowlib.LEGACY_FLOW / "artifacts.json").read_text())

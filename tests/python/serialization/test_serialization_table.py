@@ -77,7 +77,7 @@ def fixture_index():
 @pytest.fixture(scope="module")
 def fixture_blobs():
     from duoflow.datastore.cas import BlobStore
-    from duoflow.datastore.storage import LocalStorage
+    from duoflow.datastore.storage.local import LocalStorage
 
     return BlobStore(LocalStorage(str(rowlib.STORE_DIR)), rowlib.FLOW)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional
 
-from ..storage import iter_chunks
+from ..storage.protocol import iter_chunks
 from . import compression, tagged
 from .base import INLINE_LIMIT, Buffer, Codec, Encoded, bad_payload, python_type_name
 

@@ -9,7 +9,7 @@ import os
 import tempfile
 from typing import Callable, Optional
 
-from .. import config
+from ... import config
 
 
 class BlobCache:

@@ -1,36 +1,17 @@
-"""The bytes protocol every datastore backend implements, and the local-files backend.
-
-Keys are '/'-separated paths relative to the datastore root. Every write is atomic: readers see
-the old content or the new one, never a part.
-"""
+"""The local-files backend of the storage protocol (:mod:`.protocol`): a datastore root is a
+directory; a key is a file below it."""
 
 from __future__ import annotations
 
-import json
 import mmap
 import os
-from typing import Any, Iterable, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Union
 
-from ..exceptions import DatastoreError
-
-Buffer = Union[bytes, bytearray, memoryview]
-
-
-class JsonReads:
-    """JSON reads every backend shares, on top of its ``read(key) -> bytes`` (which raises
-    FileNotFoundError for a missing key)."""
-
-    def read_json(self, key: str) -> Any:
-        return json.loads(self.read(key))
-
-    def read_json_or_none(self, key: str) -> Optional[Any]:
-        try:
-            return self.read_json(key)
-        except FileNotFoundError:
-            return None
+from ...exceptions import DatastoreError
+from .protocol import Buffer, LogSink, Storage, json_bytes
 
 
-class LocalStorage(JsonReads):
+class LocalStorage(Storage):
     """A datastore root on the local file system."""
 
     # Blobs are read where they lie: prefetch() has nothing to do (S3Storage downloads them).
@@ -72,7 +53,7 @@ class LocalStorage(JsonReads):
         return True
 
     def write_json(self, key: str, value: Any) -> None:
-        self.write(key, _json_bytes(value))
+        self.write(key, json_bytes(value))
 
     def write_unpublished(self, key: str, data: Buffer) -> None:
         """Write a file that no reader looks at until a later marker is published (a task's files
@@ -88,9 +69,6 @@ class LocalStorage(JsonReads):
             os.link(self.path(source_key), self.path(key))
         except OSError:
             self.write_unpublished(key, self.read(source_key))
-
-    def write_unpublished_json(self, key: str, value: Any) -> None:
-        self.write_unpublished(key, _json_bytes(value))
 
     def publish_marker(self, key: str, like: Optional[str] = None) -> None:
         """Create an empty marker file (atomic by nature: it exists or it does not).
@@ -132,9 +110,6 @@ class LocalStorage(JsonReads):
     def flush(self) -> None:
         """Every write is complete when it returns (S3 uploads blobs in the background)."""
 
-    def prefetch(self, keys) -> None:
-        """Local files need no fetching (S3 downloads blobs into its read cache in parallel)."""
-
     def log_sink(self, key: str) -> "LocalLogSink":
         """Where a task's log stream goes while the task runs."""
         return LocalLogSink(self.path(key))
@@ -171,11 +146,8 @@ class LocalStorage(JsonReads):
     def size(self, key: str) -> int:
         return os.path.getsize(self.path(key))
 
-    def __repr__(self) -> str:
-        return "LocalStorage(%r)" % self.root
 
-
-class LocalLogSink:
+class LocalLogSink(LogSink):
     """One stream of one attempt: written to a temp file as it arrives, renamed when complete."""
 
     def __init__(self, path: str):
@@ -195,33 +167,8 @@ class LocalLogSink:
             self.handle = None
 
 
-def is_s3_root(root: Optional[str]) -> bool:
-    return bool(root) and str(root).startswith("s3://")
-
-
-def open_storage(root: str):
-    """The backend of a datastore root: :class:`S3Storage` for ``s3://bucket/prefix``, else
-    :class:`LocalStorage` (boto3 is imported only when S3 is used)."""
-    if is_s3_root(root):
-        from .s3 import S3Storage
-
-        return S3Storage(root)
-    return LocalStorage(root)
-
-
-def _json_bytes(value: Any) -> bytes:
-    return json.dumps(value, separators=(",", ":"), default=str).encode("utf-8")
-
-
 def _remove_quietly(path: str) -> None:
     try:
         os.unlink(path)
     except OSError:
         pass
-
-
-def iter_chunks(payload) -> Iterable[Buffer]:
-    """The buffers of a payload (one buffer or a sequence of buffers)."""
-    if isinstance(payload, (bytes, bytearray, memoryview)):
-        return [payload]
-    return payload

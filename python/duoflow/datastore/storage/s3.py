@@ -1,4 +1,4 @@
-"""The S3 backend of the bytes protocol (see :class:`duoflow.datastore.storage.LocalStorage`).
+"""The S3 backend of the storage protocol (:mod:`.protocol`).
 
 Same keys, same layout, under ``s3://bucket/prefix``. What differs from local files:
 
@@ -28,9 +28,9 @@ import threading
 import weakref
 from typing import Any, Callable, List, Optional, Sequence, Union
 
-from .. import config
-from ..exceptions import DatastoreError, UsageError
-from .storage import Buffer, JsonReads, _json_bytes, iter_chunks
+from ... import config
+from ...exceptions import DatastoreError, UsageError
+from .protocol import Buffer, LogSink, Storage, iter_chunks, json_bytes
 
 LIST_PAGE_SIZE = 1000  # keys per listing request (S3's maximum); every page is read
 CLAIM_MARKER = ".claim"  # the object that claims a "directory" (a run id) on S3
@@ -53,7 +53,7 @@ def parse_s3_root(root: str):
     return bucket, prefix.strip("/")
 
 
-class S3Storage(JsonReads):
+class S3Storage(Storage):
     """A datastore root in an S3 bucket (or an S3-compatible service: DUOFLOW_S3_ENDPOINT_URL)."""
 
     fetches_blobs = True  # blobs are downloaded to be read: prefetch() fetches several at once
@@ -168,13 +168,10 @@ class S3Storage(JsonReads):
 
     def write_json(self, key: str, value: Any) -> None:
         self.flush()  # metadata may name blobs: they are stored first
-        self._put(key, [_json_bytes(value)])
+        self._put(key, [json_bytes(value)])
 
     def write_unpublished(self, key: str, data: Buffer) -> None:
         self._put(key, [data])
-
-    def write_unpublished_json(self, key: str, value: Any) -> None:
-        self._put(key, [_json_bytes(value)])
 
     def link_unpublished(self, source_key: str, key: str) -> None:
         """A server-side copy (no data through this machine)."""
@@ -364,15 +361,12 @@ class S3Storage(JsonReads):
             [where, "S3 said: %s %s" % (code, _scrub(message))],
             "If this keeps happening, check the endpoint, region and bucket settings.")
 
-    def __repr__(self) -> str:
-        return "S3Storage(%r)" % self.root
-
 
 class _ClaimTaken(Exception):
     pass
 
 
-class S3LogSink:
+class S3LogSink(LogSink):
     """A task's log stream: kept in a local temp file while it runs, uploaded when it closes."""
 
     def __init__(self, storage: S3Storage, key: str):

@@ -33,8 +33,21 @@ class RunCode:
 
     @property
     def files(self) -> List[str]:
-        """Names of the files in the snapshot, relative to the flow's directory."""
+        """Names of the files in the snapshot (exactly its members), relative to the flow's
+        directory."""
         return list(self._info.get("files") or [])
+
+    @property
+    def excluded(self) -> List[str]:
+        """What the ignore rules left out, each as ``path (deciding rule)``: built-in rules for
+        secrets and caches, ``.gitignore``, ``.duoflowignore`` (see docs/code-snapshot.md).
+        Empty for runs recorded before the rules existed."""
+        return list(self._info.get("excluded") or [])
+
+    @property
+    def skipped(self) -> List[str]:
+        """Files the rules kept but the size caps (or a link out of the directory) left out."""
+        return list(self._info.get("skipped") or [])
 
     @property
     def path(self) -> str:
@@ -106,4 +119,5 @@ class RunCode:
         return target
 
     def __repr__(self) -> str:
-        return "<code of %s: %d files>" % (self._run, len(self.files))
+        return "<code of %s: %d files, %d left out>" % (self._run, len(self.files),
+                                                         len(self.excluded) + len(self.skipped))

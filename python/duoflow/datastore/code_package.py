@@ -14,55 +14,105 @@ import tarfile
 from typing import Dict, List, Tuple
 
 from .. import config
+from .code_rules import SnapshotRules
 from .flow_store import FlowStore
 
-SKIPPED_DIRS = {".git", ".hg", ".svn", "__pycache__", ".duoflow", ".metaflow", ".venv", "venv",
-                "node_modules", ".ipynb_checkpoints", ".pytest_cache", ".Rproj.user"}
+# The listing of what was left out stops after this many entries (a folder counts once).
+MAX_LISTED_EXCLUSIONS = 200
 
 
-def collect_files(directory: str, suffixes: Tuple[str, ...],
-                  exclude: Tuple[str, ...] = ()) -> Tuple[List[Tuple[str, str]], List[str]]:
-    """``([(archive name, path)], [skipped notes])`` for the files worth snapshotting.
+class _Collector:
+    """One walk over a flow's directory: the files kept, and what was left out and why."""
 
-    ``exclude`` lists directories left out wherever they are (the datastore itself, for one).
+    def __init__(self, directory: str, suffixes: Tuple[str, ...], exclude: Tuple[str, ...], keep: str):
+        self.directory, self.keep = directory, keep
+        self.real_directory = os.path.realpath(directory)
+        self.suffixes = suffixes
+        self.excluded_dirs = {os.path.realpath(p) for p in exclude}
+        self.rules = SnapshotRules(directory)
+        self.picked: List[Tuple[str, str]] = []
+        self.skipped: List[str] = []
+        self.excluded: List[str] = []
+        self.total = 0
+        self.scanned = 0
+
+    def walk(self, rel: str = "") -> None:
+        folder = os.path.join(self.directory, rel) if rel else self.directory
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            return  # unreadable or vanished: nothing of the flow's code is there
+        self.scanned += len(entries)
+        if self.scanned > config.CODE_PACKAGE_MAX_SCANNED:
+            self.skipped.append("everything below %s (more than %d entries scanned; keep flows in a "
+                                "folder of their own)" % (rel or ".", config.CODE_PACKAGE_MAX_SCANNED))
+            return
+        self.rules.enter(rel, {e.name for e in entries})
+        for entry in entries:
+            path = "%s/%s" % (rel, entry.name) if rel else entry.name
+            is_dir = entry.is_dir()  # follows a link, as opening the files below it would
+            if is_dir:
+                if not entry.is_symlink() and os.path.realpath(entry.path) not in self.excluded_dirs \
+                        and not self._left_out(path, entry.name, True):
+                    self.walk(path)
+            elif path == self.keep or (entry.name.endswith(self.suffixes)
+                                       and not self._left_out(path, entry.name, False)):
+                self._pick(path, entry)
+
+    def _left_out(self, path: str, name: str, is_dir: bool) -> bool:
+        rule = self.rules.excluded(path, name, is_dir)
+        if rule is None:
+            return False
+        if len(self.excluded) < MAX_LISTED_EXCLUSIONS:
+            self.excluded.append("%s%s (%s)" % (path, "/" if is_dir else "", rule))
+        elif len(self.excluded) == MAX_LISTED_EXCLUSIONS:
+            self.excluded.append("... (more left out; the listing stops at %d)" % MAX_LISTED_EXCLUSIONS)
+        return True
+
+    def _pick(self, path: str, entry: os.DirEntry) -> None:
+        if entry.is_symlink() and not _inside(os.path.realpath(entry.path), self.real_directory):
+            # A link to a file elsewhere (~/.ssh/id_rsa named notes.txt) is not the flow's code.
+            self.skipped.append("%s (a link to a file outside the flow's directory)" % path)
+            return
+        try:
+            size = entry.stat().st_size
+        except OSError:
+            return  # a dangling link, or removed since it was listed
+        if size > config.CODE_PACKAGE_MAX_FILE_BYTES:
+            self.skipped.append("%s (%d bytes, over the per-file cap)" % (path, size))
+        elif self.total + size > config.CODE_PACKAGE_MAX_TOTAL_BYTES:
+            self.skipped.append("%s (the snapshot reached its total cap)" % path)
+        else:
+            self.total += size
+            self.picked.append((path, entry.path))
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def collect_files(directory: str, suffixes: Tuple[str, ...], exclude: Tuple[str, ...] = (),
+                  keep: str = "") -> Tuple[List[Tuple[str, str]], List[str], List[str]]:
+    """``([(archive name, path)], [skipped notes], [excluded notes])`` for the files worth
+    snapshotting: files with one of ``suffixes`` that no ignore rule leaves out (see
+    :mod:`.code_rules`), within the size caps.
+
+    ``exclude`` lists directories left out wherever they are (the datastore itself, for one);
+    ``keep`` names a file kept whatever the rules say (the flow file: the code that runs).
+    ``skipped`` says what the caps (or a link out of the directory) kept out; ``excluded`` what
+    the ignore rules did, with the deciding rule.
     """
-    picked: List[Tuple[str, str]] = []
-    skipped: List[str] = []
-    total = 0
-    excluded = {os.path.realpath(p) for p in exclude}
-    scanned = 0
-    for current, dirs, files in os.walk(directory):
-        # Hidden folders (.git, .venv, .duoflow, ...) and known bulky ones never hold flow code.
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith(".")
-                         and os.path.realpath(os.path.join(current, d)) not in excluded)
-        scanned += len(files) + len(dirs)
-        if scanned > config.CODE_PACKAGE_MAX_SCANNED:
-            skipped.append("everything below %s (more than %d entries scanned; keep flows in a "
-                           "folder of their own)" % (os.path.relpath(current, directory), config.CODE_PACKAGE_MAX_SCANNED))
-            dirs[:] = []
-            continue
-        for name in sorted(files):
-            if not name.endswith(suffixes):
-                continue
-            path = os.path.join(current, name)
-            rel = os.path.relpath(path, directory).replace(os.sep, "/")
-            try:
-                size = os.path.getsize(path)
-            except OSError:
-                continue
-            if size > config.CODE_PACKAGE_MAX_FILE_BYTES:
-                skipped.append("%s (%d bytes, over the per-file cap)" % (rel, size))
-                continue
-            if total + size > config.CODE_PACKAGE_MAX_TOTAL_BYTES:
-                skipped.append("%s (the snapshot reached its total cap)" % rel)
-                continue
-            total += size
-            picked.append((rel, path))
-    return picked, skipped
+    collector = _Collector(directory, suffixes, exclude, keep)
+    collector.walk()
+    return collector.picked, collector.skipped, collector.excluded
 
 
-def build_tarball(files: List[Tuple[str, str]]) -> bytes:
+def build_tarball(files: List[Tuple[str, str]]) -> Tuple[bytes, List[str]]:
+    """The tar.gz bytes of ``files`` and the names it holds (a file removed or unreadable since
+    it was listed is not in either)."""
     raw = io.BytesIO()
+    names = []
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for rel, path in files:
             try:
@@ -73,23 +123,29 @@ def build_tarball(files: List[Tuple[str, str]]) -> bytes:
             info = tarfile.TarInfo(rel)
             info.size, info.mode, info.mtime = len(data), 0o644, 0
             tar.addfile(info, io.BytesIO(data))
-    return gzip.compress(raw.getvalue(), compresslevel=6, mtime=0)
+            names.append(rel)
+    return gzip.compress(raw.getvalue(), compresslevel=6, mtime=0), names
 
 
 def save_code_package(flow_store: FlowStore, flow_file: str) -> Dict[str, object]:
-    """Snapshot the flow file's directory; returns what run.json records about it."""
+    """Snapshot the flow file's directory; returns what run.json records about it: ``files``
+    (exactly the archive's members), ``excluded`` (what the ignore rules left out, with the
+    deciding rule) and ``skipped`` (what the size caps kept out)."""
     directory = os.path.dirname(os.path.abspath(flow_file))
-    files, skipped = collect_files(directory, config.package_suffixes(), exclude=(flow_store.storage.root,))
-    blob = build_tarball(files)
+    flow_name = os.path.relpath(os.path.abspath(flow_file), directory).replace(os.sep, "/")
+    files, skipped, excluded = collect_files(directory, config.package_suffixes(),
+                                             exclude=(flow_store.storage.root,), keep=flow_name)
+    blob, names = build_tarball(files)
 
     sha = hashlib.sha256(blob).hexdigest()
     flow_store.storage.write(flow_store.code_key(sha), blob, overwrite=False)
     return {
         "sha": sha,
         "key": flow_store.code_key(sha),
-        "flow_file": os.path.relpath(os.path.abspath(flow_file), directory),
+        "flow_file": flow_name,
         "directory": directory,
-        "files": [rel for rel, _ in files],
+        "files": names,
+        "excluded": excluded,
         "skipped": skipped,
         "size": len(blob),
     }

@@ -123,7 +123,7 @@ class FlowSpec:
     def index(self) -> Optional[int]:
         """The 0-based position of ``self.input`` in the innermost foreach (None outside one)."""
         state = self._require_state("self.index")
-        return state.foreach_stack[-1]["index"] if state.foreach_stack else None
+        return state.foreach_stack[-1].index if state.foreach_stack else None
 
     def foreach_stack(self) -> List[Tuple[int, int, Any]]:
         """``[(index, num_splits, value), ...]`` for every enclosing foreach, outermost first."""

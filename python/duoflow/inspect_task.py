@@ -7,71 +7,50 @@ import reprlib
 from typing import Any, Dict, List, Optional
 
 from .datastore.task_reader import TaskReader
-from .datastore.task_store import TaskStore
 from .exceptions import NotFoundError, UsageError
 
 # Values bigger than this (stored size) are described, not loaded, by ``dump``.
 DUMP_LOAD_LIMIT = 1024 * 1024
 
 
-def pick_attempt(store: TaskStore, attempt: Optional[int]) -> int:
-    """The requested attempt, or the latest one; a clear error when it does not exist."""
-    attempts = store.attempts()
-    info = store.read_info() or {}
+def pick_attempt(task: TaskReader, attempt: Optional[int]) -> int:
+    """The requested attempt, or the one that counts; a clear error when it does not exist."""
+    attempts = task.attempts()
+    latest = task.latest_attempt_started()
     if attempt is None:
-        if "attempt" in info:
-            return int(info["attempt"])
-        if not attempts:
-            raise NotFoundError("Task %s has not started an attempt yet" % store.pathspec)
-        return attempts[-1]
-    if attempt not in attempts and attempt != info.get("attempt"):
-        raise NotFoundError("Task %s has no attempt %d" % (store.pathspec, attempt),
+        if not attempts and task.store.read_info() is None:
+            raise NotFoundError("Task %s has not started an attempt yet" % task.pathspec)
+        return latest
+    if attempt not in attempts and attempt != latest:
+        raise NotFoundError("Task %s has no attempt %d" % (task.pathspec, attempt),
                             ["Its attempts: %s." % (", ".join(map(str, attempts)) or "none")])
     return attempt
 
 
-def read_logs(store: TaskStore, attempt: Optional[int]) -> Dict[str, bytes]:
-    """``{"stdout": ..., "stderr": ...}`` of one attempt (a task cloned by resume shows its origin's)."""
-    store = log_source(store)
-    chosen = pick_attempt(store, attempt)
-    return {stream: store.read_log(chosen, stream) for stream in ("stdout", "stderr")}
+def read_logs(task: TaskReader, attempt: Optional[int]) -> Dict[str, bytes]:
+    """``{"stdout": ..., "stderr": ...}`` of one attempt of the task that really ran (a task
+    cloned by resume, even through several resumes, shows its origin's)."""
+    source = task.origin()
+    chosen = pick_attempt(source, attempt)
+    return {stream: source.log(stream, chosen) for stream in ("stdout", "stderr")}
 
 
-def log_source(store: TaskStore) -> TaskStore:
-    """The task whose logs belong to ``store``: itself, or the origin task it was cloned from."""
-    info = store.read_info() or {}
-    origin = info.get("origin")
-    if not origin or store.attempts():
-        return store
-    _flow, run_id, step, task_id = origin.split("/")
-    return store.flow_store.task(run_id, step, task_id)
-
-
-def artifact_rows(store: TaskStore, load_limit: int = DUMP_LOAD_LIMIT) -> List[Dict[str, Any]]:
+def artifact_rows(task: TaskReader, load_limit: int = DUMP_LOAD_LIMIT) -> List[Dict[str, Any]]:
     """One row per artifact: name, type, size, encoding, sha, and the value when it is small."""
-    if not store.is_done():
-        error = _last_error(store)
-        raise UsageError("Task %s did not finish, so it stored no artifacts" % store.pathspec,
-                         ["Its last attempt failed: %s" % error] if error else [],
+    if not task.finished:
+        error = task.origin().last_error()
+        raise UsageError("Task %s did not finish, so it stored no artifacts" % task.pathspec,
+                         ["Its last attempt failed: %s" % error[1].first_line] if error else [],
                          "See what happened with the logs command.")
-    reader = TaskReader(store.flow_store, store.run_id, store.step, store.task_id)
     rows = []
-    for name in sorted(reader.names()):
-        entry = reader.entry(name)
-        row = {"name": name, "type": entry.get("type"), "size": entry.get("size", 0),
-               "encoding": entry.get("encoding"), "sha": entry.get("sha")}
-        if entry.get("size", 0) <= load_limit:
-            row["value"] = reader.load(name)
+    for name in sorted(task.names()):
+        entry = task.entry(name)
+        row = {"name": name, "type": entry.type, "size": entry.size, "encoding": entry.encoding,
+               "sha": entry.sha}
+        if entry.size <= load_limit:
+            row["value"] = task.load(name)
         rows.append(row)
     return rows
-
-
-def _last_error(store: TaskStore) -> str:
-    attempts = store.attempts()
-    error = store.read_error(attempts[-1]) if attempts else None
-    if not error:
-        return ""
-    return "%s: %s" % (error.get("type"), (error.get("message") or "").strip().splitlines()[0])
 
 
 def rows_as_json(rows: List[Dict[str, Any]]) -> str:

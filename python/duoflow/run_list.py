@@ -5,24 +5,27 @@ from __future__ import annotations
 import time
 from typing import Any, Dict, List
 
-from .datastore.flow_store import FlowStore
-from .datastore.run_info import run_status, user_tags
+from .datastore.reader import FlowReader
 
 
-def run_rows(flow_store: FlowStore, limit: int) -> List[Dict[str, Any]]:
-    """The newest ``limit`` runs: id, status, start, duration, user, tags."""
+def run_rows(reader: FlowReader, limit: int) -> List[Dict[str, Any]]:
+    """The newest ``limit`` runs: id, status, start, duration, user, tags (a run whose record is
+    damaged is listed as such, naming the file, and the others list normally)."""
     rows = []
-    for run_id in reversed(flow_store.run_ids()):
+    for listing in reader.runs():
         if len(rows) >= limit:
             break
-        info = flow_store.storage.read_json_or_none(flow_store.run_key(run_id) + "/run.json")
-        if info is None:
+        if listing.damaged:
+            rows.append({"run_id": listing.run_id, "status": "damaged", "started": None, "duration": None,
+                         "user": "", "tags": [], "origin_run_id": None,
+                         "problem": "%s (%s)" % (listing.damage.headline, listing.damage.details[0])})
             continue
-        start, end = info.get("created_at"), info.get("finished_at")
+        info = listing.record
+        start, end = info.created_at, info.finished_at
         rows.append({
-            "run_id": run_id, "status": run_status(info), "started": start,
-            "duration": (end - start) if (start and end) else None, "user": info.get("user", ""),
-            "tags": user_tags(flow_store, run_id, info), "origin_run_id": info.get("origin_run_id"),
+            "run_id": listing.run_id, "status": reader.status(info), "started": start,
+            "duration": (end - start) if (start and end) else None, "user": info.user,
+            "tags": reader.user_tags(listing.run_id, info), "origin_run_id": info.origin_run_id,
         })
     return rows
 
@@ -35,6 +38,8 @@ def format_rows(rows: List[Dict[str, Any]]) -> str:
         tags = ", ".join(row["tags"])
         if row["origin_run_id"]:
             tags = ("resumed from %s" % row["origin_run_id"]) + ("; " + tags if tags else "")
+        if row.get("problem"):
+            tags = row["problem"]
         lines.append("%-18s %-11s %-19s %9s  %-10s %s" % (row["run_id"], row["status"], started, duration,
                                                           row["user"][:10], tags))
     return "\n".join(lines)

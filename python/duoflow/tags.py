@@ -37,7 +37,7 @@ def edit_run_tags(flow_store, run_id: str, add: Iterable[str] = (), remove: Iter
     from .datastore.run_info import user_tags, write_user_tags
 
     info = flow_store.read_run(run_id)
-    system = set(info.get("system_tags") or [])
+    system = set(info.system_tags)
     tags = user_tags(flow_store, run_id, info)
     removing = list(remove)
     immutable = [t for t in removing if t in system]

@@ -7,16 +7,13 @@ from typing import Any, Optional
 
 import click
 
-from ..datastore.flow_store import open_flow_store
-from ..datastore.root import resolve_root
 from ..inspect_task import artifact_rows, read_logs, rows_as_json, rows_as_table
-from .options import shared, with_shared_options
+from .options import flow_reader, shared, with_shared_options
 from .pathspec import find_task
 
 
-def _task_store(env, opts, pathspec: str):
-    root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
-    return find_task(open_flow_store(root, env.flow_cls._graph().name), pathspec)
+def _task(env, opts, pathspec: str):
+    return find_task(flow_reader(env, opts), pathspec)
 
 
 def make_logs(env) -> click.Command:
@@ -24,7 +21,7 @@ def make_logs(env) -> click.Command:
     def callback(ctx: click.Context, pathspec: str, stdout: bool, stderr: bool, attempt: Optional[int],
                  **kwargs: Any) -> int:
         opts = shared(ctx, kwargs)
-        logs = read_logs(_task_store(env, opts, pathspec), attempt)
+        logs = read_logs(_task(env, opts, pathspec), attempt)
         both = not stdout and not stderr
         if stdout or both:
             _write_bytes(sys.stdout, logs["stdout"])
@@ -56,7 +53,7 @@ def make_dump(env) -> click.Command:
     @click.pass_context
     def callback(ctx: click.Context, pathspec: str, as_json: bool, **kwargs: Any) -> int:
         opts = shared(ctx, kwargs)
-        rows = artifact_rows(_task_store(env, opts, pathspec))
+        rows = artifact_rows(_task(env, opts, pathspec))
         click.echo(rows_as_json(rows) if as_json else rows_as_table(rows))
         return 0
 

@@ -62,3 +62,13 @@ def make_group(name: str, help_text: str, callback: Callable = group_callback,
                 params=[_copy(opt) for opt in SHARED_OPTIONS],
                 context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}, **attrs)
     return group
+
+
+def flow_reader(env, opts: Dict[str, Any]):
+    """The read layer over this flow's runs in the datastore the options name (never created:
+    reading commands only read)."""
+    from ..datastore.reader import open_flow_reader
+    from ..datastore.root import resolve_root
+
+    root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
+    return open_flow_reader(root, env.flow_cls._graph().name)

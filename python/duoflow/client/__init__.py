@@ -4,18 +4,18 @@
     run = Flow("TrainFlow").latest_successful_run
     run.data.model, run["train"].task.stdout, run.tags
 
-Modules: :mod:`.state` (the namespace and datastore chosen; the client's only mutable state),
-:mod:`.objects` (Flow, Run), :mod:`.step` (Step), :mod:`.task` (Task), :mod:`.artifacts` (DataArtifact and the
-``data`` views), :mod:`.code` (``run.code``), :mod:`.base` (what they share).
+Modules, each using only those after it: :mod:`.objects` (the handles Flow, Run, Step, Task,
+DataArtifact, over :mod:`duoflow.datastore.reader`), :mod:`.views` (``task.data``,
+``task.artifacts``, foreach frames, a task's error), :mod:`.code` (``run.code``), :mod:`.base`
+(what the handles share), :mod:`.state` (the namespace and datastore chosen; the client's only
+mutable state).
 """
 
-from .artifacts import ArtifactKeyError, DataArtifact
 from .base import NamespaceMismatchError
 from .code import RunCode
-from .objects import Flow, Metaflow, Run, list_flows
-from .step import Step
+from .objects import DataArtifact, Flow, Metaflow, Run, Step, Task, list_flows
 from .state import default_metadata, default_namespace, get_metadata, get_namespace, metadata, namespace
-from .task import ForeachFrame, Task, TaskException
+from .views import ArtifactKeyError, ForeachFrame, TaskException
 
 __all__ = [
     "Flow", "Run", "Step", "Task", "DataArtifact", "Metaflow", "list_flows",

@@ -1,37 +1,43 @@
-"""Flow, Run and Step: past runs read back from the datastore (Metaflow's client API).
+"""Flow, Run, Step, Task and DataArtifact: past runs read back from the datastore (Metaflow's
+client API).
 
-Objects are cheap handles: creating or listing them reads only small metadata files (``run.json``,
-directory listings, ``task.json`` when a task's facts are asked for), never an artifact. Iteration
-is newest first at every level, as in Metaflow: runs by id, steps in reverse execution order, tasks
-by descending id. ``Step.task`` is the step's first task (lowest id).
+The objects are thin handles over the one read layer (:mod:`duoflow.datastore.reader`): they hold
+a pathspec, the namespace they were made in and what they have already read, and navigate
+(``flow[run_id][step][task_id][name]``, ``.parent``); every fact (a run's status and tags, the
+steps in execution order, a task's status, error and logs, which task a pathspec names) comes
+from the reader, which the command line uses too. The five classes share this module because
+each constructs its neighbours both ways (``Task(pathspec)`` builds its step, ``step[id]`` its
+task); everything else they hand out lives in :mod:`.views`, below them.
 
-Step, Task and DataArtifact live in :mod:`.step`, :mod:`.task` and :mod:`.artifacts`; they are
-re-exported here.
+Objects are cheap: creating or listing them reads only small records (``run.json``, directory
+listings, ``task.json`` when a task's facts are asked for), never an artifact. Iteration is newest
+first at every level, as in Metaflow: runs by id, steps in reverse execution order, tasks by
+descending id. ``Step.task`` is the step's first task (lowest id).
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional
 
-from ..datastore import run_info
-from ..datastore.flow_store import FlowStore, open_flow_store
+from ..datastore.reader import FlowReader, check_id, open_flow_reader, summarize_ids
+from ..datastore.records import ArtifactEntry, RunRecord
 from ..datastore.storage.factory import open_storage
-from ..datastore.storage.local import LocalStorage
+from ..datastore.task_reader import TaskReader, foreach_item
 from ..exceptions import NotFoundError, UsageError
 from ..util.suggest import did_you_mean, quoted_list
 from . import state
-from .artifacts import DataArtifact, NoRunData
 from .base import ClientObject, check_namespace, split_pathspec, tag_args, to_datetime
 from .code import RunCode
-from .step import Step
-from .task import Task
+from .views import (ForeachFrame, NoRunData, TaskArtifacts, TaskData, TaskException,
+                    missing_artifact_error)
 
 __all__ = ["Flow", "Run", "Step", "Task", "DataArtifact", "Metaflow", "list_flows"]
 
 
 # -- flows ----------------------------------------------------------------------------------------
 
-def _flow_names(storage: LocalStorage) -> List[str]:
+def _flow_names(storage) -> List[str]:
     return [n for n in storage.list("") if n.isidentifier() and storage.exists(n + "/runs")]
 
 
@@ -43,24 +49,24 @@ class Flow(ClientObject):
             raise UsageError("%r is not a flow name" % (name,),
                              ["A flow is named after its class, e.g. Flow('TrainFlow')."],
                              _pathspec_hint(name))
-        self._flow_store = open_flow_store(state.datastore_root(), name)
+        self._reader = open_flow_reader(state.datastore_root(), name)
         self._namespace = state.get_namespace()
         self.pathspec = name
-        if not self._flow_store.storage.exists(name + "/runs"):
-            raise _missing_flow(self._flow_store, name)
+        if not self._reader.flow_store.storage.exists(name + "/runs"):
+            raise _missing_flow(self._reader, name)
 
     @classmethod
     def _in_datastore(cls, root: str, name: str) -> "Flow":
         """The flow in the datastore at ``root``, whatever metadata() chose, in no namespace
         (what :class:`duoflow.Runner` hands back after a run it started)."""
         flow = cls.__new__(cls)
-        flow._flow_store = open_flow_store(root, name)
+        flow._reader = open_flow_reader(root, name)
         flow._namespace = None
         flow.pathspec = name
         return flow
 
     def _root(self) -> str:
-        return self._flow_store.storage.root
+        return self._reader.root
 
     @property
     def parent(self) -> None:
@@ -80,17 +86,18 @@ class Flow(ClientObject):
         """Runs in the namespace that carry every tag given, newest first (a lazy iterator).
 
         ``runs("a", "b")``, ``runs(["a", "b"])`` and ``runs(tag="a")`` are the same kind of filter.
+        A run whose record is damaged is skipped with a warning that names its file.
         """
         wanted = set(tag_args(tags, tag))
         return (run for run in self._all_runs()
                 if wanted.issubset(run.tags) and run.is_in_namespace())
 
     def _all_runs(self) -> Iterator["Run"]:
-        store = self._flow_store
-        for run_id in reversed(store.run_ids()):
-            info = store.storage.read_json_or_none(store.run_key(run_id) + "/run.json")
-            if info is not None:  # a run id claimed a moment ago, run.json not written yet
-                yield Run._make(self, run_id, info)
+        for listing in self._reader.runs():
+            if listing.damaged:
+                warnings.warn(listing.damage.format(), RuntimeWarning, stacklevel=3)
+                continue
+            yield Run._make(self, listing.run_id, listing.record)
 
     def __iter__(self) -> Iterator["Run"]:
         return self.runs()
@@ -101,7 +108,7 @@ class Flow(ClientObject):
     def __contains__(self, run_id: str) -> bool:
         try:
             self[run_id]
-        except NotFoundError:
+        except (NotFoundError, UsageError):
             return False
         return True
 
@@ -126,10 +133,10 @@ def _pathspec_hint(name: Any) -> Optional[str]:
     return "For a %s, use %s(%r)." % (kind[0], kind[1], name.strip("/")) if kind else None
 
 
-def _missing_flow(flow_store: FlowStore, name: str) -> NotFoundError:
-    names = _flow_names(flow_store.storage)
+def _missing_flow(reader: FlowReader, name: str) -> NotFoundError:
+    names = _flow_names(reader.flow_store.storage)
     return NotFoundError(
-        "Flow '%s' does not exist in %s" % (name, flow_store.storage.root),
+        "Flow '%s' does not exist in %s" % (name, reader.root),
         ["Flows in this datastore: %s." % quoted_list(names) if names
          else "This datastore has no flows yet."],
         did_you_mean(name, names).strip() or
@@ -163,25 +170,25 @@ class Run(ClientObject):
     def __init__(self, pathspec: str, _namespace_check: bool = True):
         flow_name, run_id = split_pathspec(pathspec, "run", 2)
         flow = Flow(flow_name)
-        self._setup(flow, run_id, flow._flow_store.read_run(run_id))
+        self._setup(flow, run_id, flow._reader.run(run_id))
         if _namespace_check:
             check_namespace(self)
 
     @classmethod
-    def _make(cls, flow: Flow, run_id: str, info: Dict[str, Any]) -> "Run":
+    def _make(cls, flow: Flow, run_id: str, info: RunRecord) -> "Run":
         run = cls.__new__(cls)
         run._setup(flow, run_id, info)
         return run
 
     @classmethod
     def _load(cls, flow: Flow, run_id: str, check: bool) -> "Run":
-        run = cls._make(flow, run_id, flow._flow_store.read_run(run_id))
+        run = cls._make(flow, run_id, flow._reader.run(run_id))
         if check:
             check_namespace(run)
         return run
 
-    def _setup(self, flow: Flow, run_id: str, info: Dict[str, Any]) -> None:
-        self._flow, self._flow_store, self._namespace = flow, flow._flow_store, flow._namespace
+    def _setup(self, flow: Flow, run_id: str, info: RunRecord) -> None:
+        self._flow, self._reader, self._namespace = flow, flow._reader, flow._namespace
         self._run_id, self._info = run_id, info
         self.pathspec = "%s/%s" % (flow.id, run_id)
         self._user_tags: Optional[List[str]] = None
@@ -191,9 +198,10 @@ class Run(ClientObject):
         self._code: Optional[RunCode] = None
         self._foreach_values: Dict[str, Any] = {}  # split task -> its foreach list, loaded once
         self._order: Optional[List[str]] = None
+        self._graph_nodes: Optional[Dict[str, Dict[str, Any]]] = None
 
     def _root(self) -> str:
-        return self._flow_store.storage.root
+        return self._reader.root
 
     def _run_object(self) -> "Run":
         return self
@@ -203,18 +211,14 @@ class Run(ClientObject):
         return self._flow
 
     # -- status and times (re-read while the run is still going) -----------------------------------
-    def _current_info(self) -> Dict[str, Any]:
-        if self._info.get("status", "running") == "running":
-            fresh = self._flow_store.storage.read_json_or_none(
-                self._flow_store.run_key(self._run_id) + "/run.json")
-            if fresh is not None:
-                self._info = fresh
+    def _current_info(self) -> RunRecord:
+        self._info = self._reader.fresh(self._run_id, self._info)
         return self._info
 
     @property
     def status(self) -> str:
         """``running``, ``succeeded``, ``failed``, ``interrupted`` or ``crashed``."""
-        return run_info.run_status(self._current_info())
+        return self._reader.status(self._current_info())
 
     @property
     def successful(self) -> bool:
@@ -223,27 +227,27 @@ class Run(ClientObject):
     @property
     def finished(self) -> bool:
         """True once the run stopped, whatever the outcome (``.successful`` tells which)."""
-        return self.status in run_info.FINISHED_STATUSES
+        return self._reader.is_finished(self.status)
 
     @property
     def created_at(self):
-        return to_datetime(self._info.get("created_at"))
+        return to_datetime(self._info.created_at)
 
     @property
     def finished_at(self):
         """When the run ended (UTC), or None while it runs (and for a crashed run)."""
-        return to_datetime(self._current_info().get("finished_at"))
+        return to_datetime(self._current_info().finished_at)
 
     # -- tags --------------------------------------------------------------------------------------
     @property
     def user_tags(self) -> FrozenSet[str]:
         if self._user_tags is None:
-            self._user_tags = run_info.user_tags(self._flow_store, self._run_id, self._info)
+            self._user_tags = self._reader.user_tags(self._run_id, self._info)
         return frozenset(self._user_tags)
 
     @property
     def system_tags(self) -> FrozenSet[str]:
-        return frozenset(self._info.get("system_tags") or [])
+        return frozenset(self._info.system_tags)
 
     @property
     def tags(self) -> FrozenSet[str]:
@@ -271,7 +275,7 @@ class Run(ClientObject):
     def _edit_tags(self, add=(), remove=()) -> None:
         from ..tags import edit_run_tags
 
-        self._user_tags = edit_run_tags(self._flow_store, self._run_id, add=add, remove=remove)
+        self._user_tags = edit_run_tags(self._reader.flow_store, self._run_id, add=add, remove=remove)
 
     # -- what the run recorded ---------------------------------------------------------------------
     @property
@@ -280,9 +284,9 @@ class Run(ClientObject):
         if self._parameters is None:
             from ..datastore.artifacts import load_value
 
-            values = dict(self._info.get("parameters") or {})
-            for name, entry in (self._info.get("parameter_artifacts") or {}).items():
-                values[name] = load_value(self._flow_store.blobs, name, entry,
+            values = dict(self._info.parameters)
+            for name, entry in self._info.parameter_artifacts.items():
+                values[name] = load_value(self._reader.flow_store.blobs, name, entry,
                                           "the parameters of run %s" % self.pathspec)
             self._parameters = values
         return dict(self._parameters)
@@ -290,15 +294,14 @@ class Run(ClientObject):
     @property
     def code(self) -> Optional[RunCode]:
         """The source snapshot the run used, or None when it recorded none."""
-        if self._code is None and self._info.get("code"):
-            self._code = RunCode(self._flow_store, self._info["code"], self.pathspec)
+        if self._code is None and self._info.code:
+            self._code = RunCode(self._reader.flow_store, self._info.code, self.pathspec)
         return self._code
 
     @property
     def origin_run_id(self) -> Optional[str]:
         """For a resumed run, the id of the run it resumed."""
-        origin = self._info.get("origin_run_id")
-        return str(origin) if origin else None
+        return self._info.origin_run_id or None
 
     @property
     def origin_pathspec(self) -> Optional[str]:
@@ -306,7 +309,7 @@ class Run(ClientObject):
         return "%s/%s" % (self._flow.id, origin) if origin else None
 
     @property
-    def end_task(self) -> Optional[Task]:
+    def end_task(self) -> Optional["Task"]:
         """The finished task of the ``end`` step, or None (the run failed or is still going)."""
         if self._end_task is None and "end" in self:
             task = self["end"].task
@@ -321,39 +324,31 @@ class Run(ClientObject):
         return task.data if task is not None else NoRunData(self)
 
     # -- steps -------------------------------------------------------------------------------------
-    def _graph_steps(self) -> List[Dict[str, Any]]:
-        return list((self._info.get("graph") or {}).get("steps") or [])
-
     def _graph_node(self, name: str) -> Dict[str, Any]:
-        return next((s for s in self._graph_steps() if s.get("name") == name), {})
-
-    def _execution_order(self) -> List[str]:
-        if self._order is None:
-            self._order = _topological(self._graph_steps())
-        return self._order
+        """The step's entry in the graph spec the run recorded ({} when it has none)."""
+        if self._graph_nodes is None:
+            self._graph_nodes = {s.get("name"): s for s in self._info.graph_steps}
+        return self._graph_nodes.get(name, {})
 
     def _step_names(self) -> List[str]:
         """Steps that started in this run, in execution order."""
-        present = [n for n in self._flow_store.storage.list(self._flow_store.run_key(self._run_id))
-                   if n.isidentifier()]
-        order = self._execution_order()
-        ranked = {name: i for i, name in enumerate(order)}
-        return sorted(present, key=lambda n: (ranked.get(n, len(order)), n))
+        if self._order is None:
+            self._order = self._reader.execution_order(self._info)
+        return self._reader.step_names(self._run_id, self._order)
 
-    def steps(self, *tags: str) -> List[Step]:
+    def steps(self, *tags: str) -> List["Step"]:
         """Steps that ran, newest first (end first); [] unless the run has every tag given."""
         if not set(tag_args(tags)).issubset(self.tags):
             return []
         return [self[name] for name in reversed(self._step_names())]
 
-    def __iter__(self) -> Iterator[Step]:
+    def __iter__(self) -> Iterator["Step"]:
         return iter(self.steps())
 
     def __contains__(self, name: object) -> bool:
-        return (isinstance(name, str) and name.isidentifier() and
-                self._flow_store.storage.exists("%s/%s" % (self._flow_store.run_key(self._run_id), name)))
+        return self._reader.has_step(self._run_id, name)
 
-    def __getitem__(self, name: str) -> Step:
+    def __getitem__(self, name: str) -> "Step":
         step = self._steps.get(name)
         if step is None:
             if name not in self:
@@ -363,7 +358,7 @@ class Run(ClientObject):
 
     def _missing_step(self, name: object) -> NotFoundError:
         steps = self._step_names()
-        graph = [s.get("name") for s in self._graph_steps()]
+        graph = [s.get("name") for s in self._info.graph_steps]
         details = ["Its steps: %s." % (", ".join(steps) or "none yet")]
         if name in graph:
             status = self.status
@@ -378,22 +373,362 @@ class Run(ClientObject):
         return NotFoundError("Run %s has no step '%s'" % (self.pathspec, name), details, hint)
 
 
-def _topological(steps: List[Dict[str, Any]]) -> List[str]:
-    """Step names so that every step comes after the steps leading to it (spec order breaks ties)."""
-    names = [s["name"] for s in steps if "name" in s]
-    incoming = {n: 0 for n in names}
-    for s in steps:
-        for child in s.get("next") or []:
-            if child in incoming:
-                incoming[child] += 1
-    children = {s["name"]: [c for c in s.get("next") or [] if c in incoming] for s in steps}
-    ready = [n for n in names if incoming[n] == 0]
-    order: List[str] = []
-    while ready:
-        name = ready.pop(0)
-        order.append(name)
-        for child in children.get(name, []):
-            incoming[child] -= 1
-            if incoming[child] == 0:
-                ready.append(child)
-    return order + [n for n in names if n not in order]  # a loop, if one ever gets here
+# -- steps ----------------------------------------------------------------------------------------
+
+class Step(ClientObject):
+    """One step of a run: ``Step("TrainFlow/1700000000000000/train")``; iterating yields tasks."""
+
+    def __init__(self, pathspec: str, _namespace_check: bool = True):
+        flow_name, run_id, name = split_pathspec(pathspec, "step", 3)
+        run = Run("%s/%s" % (flow_name, run_id), _namespace_check=False)
+        if name not in run:
+            raise run._missing_step(name)
+        self._setup(run, name)
+        if _namespace_check:
+            check_namespace(self)
+
+    @classmethod
+    def _make(cls, run: Run, name: str) -> "Step":
+        step = cls.__new__(cls)
+        step._setup(run, name)
+        return step
+
+    def _setup(self, run: Run, name: str) -> None:
+        self._run, self._name = run, name
+        self.pathspec = "%s/%s" % (run.pathspec, name)
+        self._tasks: Dict[str, Task] = {}
+
+    def _root(self) -> str:
+        return self._run._root()
+
+    def _run_object(self) -> Run:
+        return self._run
+
+    @property
+    def parent(self) -> Run:
+        return self._run
+
+    def _task_ids(self) -> List[str]:
+        """Ids of the step's tasks (finished, failed or running), in launch order."""
+        return self._run._reader.task_ids(self._run._run_id, self._name)
+
+    def tasks(self, *tags: str) -> List["Task"]:
+        """The step's tasks, newest first; [] unless the run has every tag given."""
+        if not set(tag_args(tags)).issubset(self.tags):
+            return []
+        return [self[task_id] for task_id in reversed(self._task_ids())]
+
+    def __iter__(self) -> Iterator["Task"]:
+        return iter(self.tasks())
+
+    @property
+    def task(self) -> Optional["Task"]:
+        """The step's first task (the only one, unless the step is a foreach body), or None."""
+        ids = self._task_ids()
+        return self[ids[0]] if ids else None
+
+    def __contains__(self, task_id: object) -> bool:
+        return str(task_id) in self._task_ids()
+
+    def __getitem__(self, task_id: str) -> "Task":
+        task_id = str(task_id)
+        task = self._tasks.get(task_id)
+        if task is None:
+            ids = self._task_ids()
+            if task_id not in ids:
+                raise NotFoundError("Step %s has no task %s" % (self.pathspec, task_id),
+                                    ["Its tasks: %s." % summarize_ids(ids)], _id_hint(task_id))
+            task = self._tasks[task_id] = Task._make(self, task_id)
+        return task
+
+    @property
+    def created_at(self):
+        """When its first task started (UTC), or None."""
+        times = [t.created_at for t in self.tasks() if t.created_at is not None]
+        return min(times) if times else None
+
+    @property
+    def finished_at(self):
+        """When its last task finished (UTC), or None when none finished."""
+        times = [t.finished_at for t in self.tasks() if t.finished and t.finished_at is not None]
+        return max(times) if times else None
+
+    @property
+    def doc(self) -> Optional[str]:
+        """The step's docstring."""
+        return self._run._graph_node(self._name).get("doc")
+
+    @property
+    def child_steps(self) -> List["Step"]:
+        """Steps this step goes to (those that started)."""
+        nexts = self._run._graph_node(self._name).get("next") or []
+        return [self._run[n] for n in nexts if n in self._run]
+
+    @property
+    def parent_steps(self) -> List["Step"]:
+        """Steps that go to this step."""
+        return [self._run[s["name"]] for s in self._run._info.graph_steps
+                if self._name in (s.get("next") or []) and s["name"] in self._run]
+
+
+def _id_hint(value: object) -> Optional[str]:
+    """For an id that is not one at all (a client object, a path): say what an id is."""
+    try:
+        check_id("task", value)
+    except UsageError as exc:
+        if isinstance(value, ClientObject):
+            return "Pass the task's id (task.id, here %r), not the %s object." % (value.id, type(value).__name__)
+        return exc.details[0]
+    return None
+
+
+# -- tasks ----------------------------------------------------------------------------------------
+
+class Task(ClientObject):
+    """One task: ``Task("TrainFlow/1700000000000000/train/3")``; ``task.data.name`` is a value."""
+
+    def __init__(self, pathspec: str, _namespace_check: bool = True):
+        flow, run_id, step, task_id = split_pathspec(pathspec, "task", 4)
+        other = Step("%s/%s/%s" % (flow, run_id, step), _namespace_check=False)[task_id]
+        self._setup(other._step, task_id)
+        if _namespace_check:
+            check_namespace(self)
+
+    @classmethod
+    def _make(cls, step: Step, task_id: str) -> "Task":
+        task = cls.__new__(cls)
+        task._setup(step, task_id)
+        return task
+
+    def _setup(self, step: Step, task_id: str) -> None:
+        run = step._run
+        self._step, self._run, self._task_id = step, run, task_id
+        self._reader: TaskReader = run._reader.task(run._run_id, step._name, task_id)
+        self.pathspec = self._reader.pathspec
+
+    def _root(self) -> str:
+        return self._run._root()
+
+    def _run_object(self) -> Run:
+        return self._run
+
+    @property
+    def parent(self) -> Step:
+        return self._step
+
+    # -- state -------------------------------------------------------------------------------------
+    @property
+    def finished(self) -> bool:
+        """True once the task finished (its DONE marker exists); a failed task never finishes."""
+        return self._reader.finished
+
+    @property
+    def successful(self) -> bool:
+        """True when it finished, including a failure caught by @catch (``status`` tells which)."""
+        return self.finished and self._reader.info.status in ("succeeded", "caught")
+
+    @property
+    def status(self) -> str:
+        """``succeeded``, ``caught``, ``running`` or ``failed``."""
+        if self.finished:
+            return self._reader.info.status
+        return self._reader.status(run_running=self._run.status == "running")
+
+    @property
+    def current_attempt(self) -> int:
+        """The attempt that finished the task, else the latest one that started (0-based)."""
+        return self._reader.latest_attempt_started()
+
+    @property
+    def created_at(self):
+        """When the attempt that finished the task started (UTC); for an unfinished task, when its
+        latest attempt started."""
+        return to_datetime(self._reader.info.started_at)
+
+    @property
+    def finished_at(self):
+        """When it finished (UTC); for a failed task, when its last attempt failed."""
+        if self.finished:
+            return to_datetime(self._reader.info.finished_at)
+        error = self._reader.last_error()
+        return to_datetime(error[1].time) if error else None
+
+    @property
+    def origin_pathspec(self) -> Optional[str]:
+        """For a task cloned by resume, the pathspec of the task it was cloned from."""
+        return self._reader.info.origin or None
+
+    # -- place in the graph ------------------------------------------------------------------------
+    @property
+    def foreach_stack(self) -> List[ForeachFrame]:
+        """Outermost first: one :class:`ForeachFrame` per enclosing foreach ([] outside foreach)."""
+        return [ForeachFrame(self, frame) for frame in self._reader.info.foreach_stack]
+
+    @property
+    def index(self) -> Optional[int]:
+        """The index in the innermost enclosing foreach, or None."""
+        return self._reader.info.foreach_index
+
+    def _foreach_value(self, frame) -> Any:
+        var = self._run._graph_node(frame.step).get("foreach")
+        return foreach_item(self._run._reader.flow_store, self._run._run_id, frame, var,
+                            self._run._foreach_values)
+
+    def _task_at(self, path: str) -> "Task":
+        step, task_id = path.split("/")
+        return self._run[step][task_id]
+
+    @property
+    def parent_tasks(self) -> List["Task"]:
+        """The tasks whose output this task read ([] for start)."""
+        return [self._task_at(p) for p in self._reader.info.parents]
+
+    @property
+    def child_tasks(self) -> List["Task"]:
+        """Tasks of the next steps that read this task's output (running and failed ones too)."""
+        me = "%s/%s" % (self._step._name, self._task_id)
+        children = []
+        for step in self._step.child_steps:
+            children += [t for t in reversed(step.tasks()) if me in t._reader.info.parents]
+        return children
+
+    # -- artifacts ---------------------------------------------------------------------------------
+    @property
+    def _artifacts_reader(self) -> TaskReader:
+        return self._reader
+
+    def _artifact_index(self) -> Dict[str, ArtifactEntry]:
+        return self._reader.index
+
+    @property
+    def data(self) -> TaskData:
+        """The task's artifact values: ``task.data.name`` (each loaded once, when first read)."""
+        return TaskData(self)
+
+    @property
+    def artifacts(self) -> TaskArtifacts:
+        """The task's artifacts as :class:`DataArtifact` objects (iterable; ``artifacts.name``)."""
+        return TaskArtifacts(self)
+
+    def __getitem__(self, name: str) -> "DataArtifact":
+        entry = self._artifact_index().get(name)
+        if entry is None:
+            raise missing_artifact_error(self, name, key_error=True)
+        return DataArtifact._make(self, name, entry)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._artifact_index()
+
+    def __iter__(self) -> Iterator["DataArtifact"]:
+        return iter(self.artifacts)
+
+    @property
+    def code(self):
+        return self._run.code
+
+    # -- logs and errors (a clone's are those of the task that really ran) -------------------------
+    @property
+    def stdout(self) -> str:
+        """What the task printed on standard output (its latest attempt)."""
+        return self._reader.log("stdout").decode("utf-8", errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        """What the task printed on standard error (its latest attempt)."""
+        return self._reader.log("stderr").decode("utf-8", errors="replace")
+
+    @property
+    def exception(self) -> Optional[TaskException]:
+        """The error that ended the task: of its last failed attempt when it failed or @catch caught
+        it; None when it succeeded (even after retries) or is still running."""
+        if self.status not in ("failed", "caught"):
+            return None
+        found = self._reader.origin().last_error()
+        return TaskException(self.pathspec, found[0], found[1]) if found else None
+
+
+# -- artifacts ------------------------------------------------------------------------------------
+
+class DataArtifact(ClientObject):
+    """One artifact of a task: ``DataArtifact("Flow/run/step/task/name")`` or ``task["name"]``.
+
+    A small value may be kept inline in the task's artifact index (``inline`` is True): it has
+    no blob, and ``sha`` then hashes its stored form.
+    """
+
+    def __init__(self, pathspec: str, _namespace_check: bool = True):
+        flow, run_id, step, task_id, name = split_pathspec(pathspec, "artifact", 5)
+        task = Task("%s/%s/%s/%s" % (flow, run_id, step, task_id), _namespace_check=False)
+        other = task[name]
+        self._setup(task, name, other._entry)
+        if _namespace_check:
+            check_namespace(self)
+
+    @classmethod
+    def _make(cls, task: Task, name: str, entry: ArtifactEntry) -> "DataArtifact":
+        artifact = cls.__new__(cls)
+        artifact._setup(task, name, entry)
+        return artifact
+
+    def _setup(self, task: Task, name: str, entry: ArtifactEntry) -> None:
+        self._task, self._name, self._entry = task, name, entry
+        self.pathspec = "%s/%s" % (task.pathspec, name)
+
+    def _root(self) -> str:
+        return self._task._root()
+
+    def _run_object(self) -> Run:
+        return self._task._run
+
+    @property
+    def parent(self) -> Task:
+        return self._task
+
+    @property
+    def data(self) -> Any:
+        """The value (decoded on first use, then kept)."""
+        return self._task._reader.load(self._name)
+
+    @property
+    def sha(self) -> Optional[str]:
+        """The stored blob's content address: its BLAKE3 digest (SHA-256 when the entry names no
+        ``hash``: written by an earlier duoflow). For a small value kept inline in the index (no
+        blob), the SHA-256 of its encoding and stored JSON form. Equal values stored the same way
+        have equal shas."""
+        entry = self._entry
+        if not entry.is_inline:
+            return entry.sha
+        import hashlib
+        import json
+
+        form = json.dumps([entry.encoding, entry.inline], separators=(",", ":"), default=str)
+        return hashlib.sha256(form.encode("utf-8")).hexdigest()
+
+    @property
+    def inline(self) -> bool:
+        """True for a small value kept in the task's artifact index rather than in a blob."""
+        return self._entry.is_inline
+
+    @property
+    def size(self) -> int:
+        """Bytes stored: the blob's, or for an inline value what the index records for it."""
+        return int(self._entry.size or 0)
+
+    @property
+    def type(self) -> Optional[str]:
+        """The Python type name of the value, as stored."""
+        return self._entry.type
+
+    @property
+    def encoding(self) -> Optional[str]:
+        return self._entry.encoding
+
+    @property
+    def r_class(self) -> Optional[Any]:
+        return self._entry.r_class
+
+    @property
+    def created_at(self):
+        return self._task.finished_at
+
+    finished_at = created_at

@@ -1,20 +1,20 @@
 """Artifact values in and out of the datastore: encode + store, look up + decode.
 
-An artifact-index entry (one per name in ``artifacts.json``) is
-``{"sha", "hash", "size", "encoding", "version", "type", "r_class"}`` for a stored blob (``sha`` is
-the blob's address, a digest made with ``hash``; see :mod:`.cas`), or the same with ``"inline"``
-instead of ``"sha"``/``"hash"`` for a small value kept in the index itself.
+An artifact-index entry (one per name in ``artifacts.json``) is an
+:class:`~.records.ArtifactEntry`: a stored blob's address (``sha``, a digest made with ``hash``;
+see :mod:`.cas`), or a small value kept ``inline`` in the index itself.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Iterable, List, Optional
 
 from ..exceptions import ArtifactDecodeError, ArtifactNotFoundError, DuoflowError, InvalidArtifactNameError
 from ..graph.names import is_valid_name
 from ..util.suggest import did_you_mean
 from .cas import HASH, LEGACY_HASH, BlobStore
+from .records import ArtifactEntry
 from .codecs import decode_value, encode_value
 
 
@@ -33,7 +33,7 @@ def _suggest_identifier(name: object) -> str:
     return text if not text[0].isdigit() else "x_" + text
 
 
-def store_value(blobs: BlobStore, name: str, value: Any) -> Dict[str, Any]:
+def store_value(blobs: BlobStore, name: str, value: Any) -> ArtifactEntry:
     """Encode and store one value; returns its index entry."""
     check_artifact_name(name)
     try:
@@ -47,30 +47,25 @@ def store_value(blobs: BlobStore, name: str, value: Any) -> Dict[str, Any]:
             "Artifacts must be picklable: open files, locks, sockets and generators are not. "
             "Store the data they hold instead, or keep the object in an attribute whose name "
             "starts with '_' (not stored).") from exc
-    entry = {
-        "encoding": encoded.encoding,
-        "version": encoded.version,
-        "type": encoded.python_type,
-        "r_class": encoded.r_class,
-    }
-    entry.update(encoded.extra)
     if encoded.is_inline:
-        entry["inline"] = encoded.inline
-        entry["size"] = len(json.dumps(encoded.inline, separators=(",", ":")))  # its bytes in the index
+        location = {"inline": encoded.inline, "is_inline": True,
+                    # its bytes in the index
+                    "size": len(json.dumps(encoded.inline, separators=(",", ":")))}
     else:
-        entry["sha"], entry["size"] = blobs.save(encoded.payload)
-        entry["hash"] = HASH
-    return entry
+        sha, size = blobs.save(encoded.payload)
+        location = {"sha": sha, "size": size, "hash": HASH}
+    return ArtifactEntry(encoding=encoded.encoding, version=encoded.version, type=encoded.python_type,
+                         r_class=encoded.r_class, extra=dict(encoded.extra), **location)
 
 
-def load_value(blobs: BlobStore, name: str, entry: Dict[str, Any], where: str) -> Any:
+def load_value(blobs: BlobStore, name: str, entry: ArtifactEntry, where: str) -> Any:
     """Decode one artifact from its entry; ``where`` (a pathspec) names the task in errors."""
     what = "artifact '%s' of %s" % (name, where)
     payload = None
-    if "inline" not in entry:
-        payload = blobs.load(entry["sha"], what, entry.get("hash", LEGACY_HASH))
+    if not entry.is_inline:
+        payload = blobs.load(entry.sha, what, entry.hash or LEGACY_HASH)
     try:
-        return decode_value(payload, entry)
+        return decode_value(payload, entry.as_codec_dict())
     except DuoflowError as exc:
         if what not in exc.format():
             exc.add_detail("While loading %s." % what)
@@ -79,7 +74,7 @@ def load_value(blobs: BlobStore, name: str, entry: Dict[str, Any], where: str) -
         raise ArtifactDecodeError(
             "Cannot load %s" % what,
             ["It was stored as %s (encoding %s): %s: %s"
-             % (entry.get("type"), entry.get("encoding"), type(exc).__name__, exc)],
+             % (entry.type, entry.encoding, type(exc).__name__, exc)],
             _decode_hint(exc)) from exc
 
 

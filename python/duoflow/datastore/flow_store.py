@@ -12,12 +12,13 @@ Layout (DESIGN.md section 2)::
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, List, Optional
+from typing import Any, List, Optional, Type, TypeVar
 
 from ..exceptions import NotFoundError
 from ..graph.names import is_valid_name
 from ..util.suggest import did_you_mean, quoted_list
 from .cas import BlobStore
+from .records import FORMAT, Record, RunRecord, UserTags, parse_json
 from .storage.factory import open_storage
 from .storage.local import LocalStorage
 
@@ -41,11 +42,34 @@ class FlowStore:
             candidate += 1
         return str(candidate)
 
-    def write_run(self, run_id: str, info: Dict[str, Any]) -> None:
-        self.storage.write_json(self.run_key(run_id) + "/run.json", info)
+    # -- records ---------------------------------------------------------------------------
+    def where(self, key: str) -> str:
+        """How errors name ``key``: its file path, or its s3:// URL."""
+        return self.storage.path(key)
 
-    def read_run(self, run_id: str) -> Dict[str, Any]:
-        info = self.storage.read_json_or_none(self.run_key(run_id) + "/run.json")
+    def read_record(self, key: str, record_cls: Type[R]) -> Optional[R]:
+        """The record stored at ``key``, or None when there is none; a damaged file raises
+        :class:`~.records.DamagedRecordError` naming it."""
+        try:
+            data = self.storage.read(key)
+        except FileNotFoundError:
+            return None
+        where = self.where(key)
+        return record_cls.from_json(parse_json(data, where), where)
+
+    def write_record(self, key: str, record: Record) -> None:
+        """Write ``record`` atomically (readers see the old one or the new one)."""
+        self.storage.write_json(key, record.to_json())
+
+    def write_run(self, run_id: str, record: RunRecord) -> None:
+        self.write_record(self.run_key(run_id) + "/run.json", record.replace(format=FORMAT))
+
+    def read_run_or_none(self, run_id: str) -> Optional[RunRecord]:
+        """run.json of the run, or None while the run id is claimed but not yet recorded."""
+        return self.read_record(self.run_key(run_id) + "/run.json", RunRecord)
+
+    def read_run(self, run_id: str) -> RunRecord:
+        info = self.read_run_or_none(run_id)
         if info is None:
             runs = self.run_ids()
             raise NotFoundError(
@@ -58,6 +82,10 @@ class FlowStore:
     def run_ids(self) -> List[str]:
         """Ids of every run of the flow, oldest first."""
         return sorted(self.storage.list("%s/runs" % self.flow), key=_run_sort_key)
+
+    def read_user_tags(self, run_id: str) -> Optional[UserTags]:
+        """The run's edited user tags (``tags.json``), or None when they were never edited."""
+        return self.read_record(self.run_key(run_id) + "/tags.json", UserTags)
 
     # -- tasks -----------------------------------------------------------------------------
     def task(self, run_id: str, step: str, task_id: str) -> "TaskStore":
@@ -76,6 +104,9 @@ class FlowStore:
     # -- code ------------------------------------------------------------------------------
     def code_key(self, sha: str) -> str:
         return "%s/code/%s.tar.gz" % (self.flow, sha)
+
+
+R = TypeVar("R", bound=Record)
 
 
 def _run_sort_key(name: str):

@@ -10,6 +10,7 @@ import os
 from typing import Any, Dict, List
 
 from .flow_store import FlowStore
+from .records import RunRecord
 
 FINISHED_STATUSES = ("succeeded", "failed", "interrupted", "crashed")
 
@@ -38,24 +39,24 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def run_status(info: Dict[str, Any]) -> str:
+def run_status(info: RunRecord) -> str:
     """``running``, ``succeeded``, ``failed``, ``interrupted``, or ``crashed`` (marked running, but
     its runtime process on this machine is gone: killed with -9, or the machine restarted)."""
-    status = info.get("status", "running")
+    status = info.status
     if status != "running":
         return status
-    pid, host = info.get("pid"), info.get("host")
+    pid, host = info.pid, info.host
     if pid and host == this_host() and not process_alive(int(pid)):
         return "crashed"
     return "running"
 
 
-def user_tags(flow_store: FlowStore, run_id: str, info: Dict[str, Any]) -> List[str]:
+def user_tags(flow_store: FlowStore, run_id: str, info: RunRecord) -> List[str]:
     """The run's user tags: the edited set when there is one, else those given at launch."""
-    edited = flow_store.storage.read_json_or_none(flow_store.run_key(run_id) + "/tags.json")
+    edited = flow_store.read_user_tags(run_id)
     if edited is not None:
-        return list(edited.get("tags") or [])
-    return list(info.get("tags") or [])
+        return list(edited.tags)
+    return list(info.tags)
 
 
 def write_user_tags(flow_store: FlowStore, run_id: str, tags: List[str]) -> None:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Dict, Mapping, Optional
 
-from .flow_store import FlowStore
+from .records import (FORMAT, ArtifactEntry, AttemptError, TaskRecord, artifact_index_from_json,
+                      artifact_index_to_json, parse_json)
 
 
 class TaskStore:
     """``runs/<run>/<step>/<task>/``: ``task.json`` from the start of an attempt (status
     "running"), the task's results for readers only once DONE is written."""
 
-    def __init__(self, flow_store: FlowStore, run_id: str, step: str, task_id: str):
+    def __init__(self, flow_store, run_id: str, step: str, task_id: str):
         self.flow_store = flow_store
         self.storage = flow_store.storage
         self.run_id, self.step, self.task_id = run_id, step, task_id
@@ -22,18 +23,18 @@ class TaskStore:
         return "%s/%s/%s/%s" % (self.flow_store.flow, self.run_id, self.step, self.task_id)
 
     # -- running task ----------------------------------------------------------------------
-    def start(self, info: Dict[str, Any]) -> None:
+    def start(self, info: TaskRecord) -> None:
         """Record an attempt that starts (``info`` with status "running"): the client can then
         show a running or failed task's place in the graph (parents, foreach index), not only a
         finished one's. Written atomically: readers may look at it at any time."""
         self.storage.make_dirs(self.key)
-        self.storage.write_json(self.key + "/task.json", info)
+        self.storage.write_json(self.key + "/task.json", info.replace(format=FORMAT).to_json())
 
     # -- finished task ---------------------------------------------------------------------
     def is_done(self) -> bool:
         return self.storage.exists(self.key + "/DONE")
 
-    def finish(self, info: Dict[str, Any], artifacts: Optional[Dict[str, dict]] = None,
+    def finish(self, info: TaskRecord, artifacts: Optional[Mapping[str, ArtifactEntry]] = None,
                artifacts_of: Optional["TaskStore"] = None, started: bool = False) -> None:
         """Write the artifact index (or share ``artifacts_of``'s, for a clone) and the task
         metadata, then DONE (for a clone, shared with its origin too).
@@ -46,19 +47,29 @@ class TaskStore:
         if artifacts_of is not None:
             self.storage.link_unpublished(artifacts_of.key + "/artifacts.json", self.key + "/artifacts.json")
         else:
-            self.storage.write_unpublished_json(self.key + "/artifacts.json", artifacts or {})
+            self.storage.write_unpublished_json(self.key + "/artifacts.json",
+                                                artifact_index_to_json(artifacts or {}))
+        record = info.replace(format=FORMAT).to_json()
         if started:
-            self.storage.write_json(self.key + "/task.json", info)
+            self.storage.write_json(self.key + "/task.json", record)
         else:
-            self.storage.write_unpublished_json(self.key + "/task.json", info)
+            self.storage.write_unpublished_json(self.key + "/task.json", record)
         like = None if artifacts_of is None else artifacts_of.key + "/DONE"  # a clone links its origin's
         self.storage.publish_marker(self.key + "/DONE", like=like)
 
-    def read_info(self) -> Optional[Dict[str, Any]]:
-        return self.storage.read_json_or_none(self.key + "/task.json")
+    def read_info(self) -> Optional[TaskRecord]:
+        """task.json, or None when the task has not recorded a start yet."""
+        return self.flow_store.read_record(self.key + "/task.json", TaskRecord)
 
-    def read_artifacts(self) -> Dict[str, dict]:
-        return self.storage.read_json_or_none(self.key + "/artifacts.json") or {}
+    def read_artifacts(self) -> Dict[str, ArtifactEntry]:
+        """The artifact index ({} when there is none: a task that has not finished)."""
+        key = self.key + "/artifacts.json"
+        try:
+            data = self.storage.read(key)
+        except FileNotFoundError:
+            return {}
+        where = self.flow_store.where(key)
+        return artifact_index_from_json(parse_json(data, where), where)
 
     # -- attempts --------------------------------------------------------------------------
     def attempt_key(self, attempt: int, name: str) -> str:
@@ -72,11 +83,11 @@ class TaskStore:
                 found.append(int(name[8:]))
         return sorted(found)
 
-    def write_error(self, attempt: int, error: Dict[str, Any]) -> None:
-        self.storage.write_json(self.attempt_key(attempt, "error.json"), error)
+    def write_error(self, attempt: int, error: AttemptError) -> None:
+        self.flow_store.write_record(self.attempt_key(attempt, "error.json"), error)
 
-    def read_error(self, attempt: int) -> Optional[Dict[str, Any]]:
-        return self.storage.read_json_or_none(self.attempt_key(attempt, "error.json"))
+    def read_error(self, attempt: int) -> Optional[AttemptError]:
+        return self.flow_store.read_record(self.attempt_key(attempt, "error.json"), AttemptError)
 
     def write_log(self, attempt: int, stream: str, data: bytes) -> None:
         if data:

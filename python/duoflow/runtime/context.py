@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 from ..datastore.flow_store import FlowStore
+from ..datastore.records import ArtifactEntry, FrameRecord, TaskRecord
 from ..graph.model import FlowGraph, Node
 
 
@@ -19,7 +20,7 @@ class RunContext:
     run_id: str
     flow_file: str
     parameters: Dict[str, Any] = field(default_factory=dict)        # attribute -> value
-    parameter_entries: Dict[str, dict] = field(default_factory=dict)  # attribute -> index entry
+    parameter_entries: Dict[str, ArtifactEntry] = field(default_factory=dict)  # attribute -> index entry
     user: str = ""
     tags: List[str] = field(default_factory=list)
     system_tags: List[str] = field(default_factory=list)
@@ -47,21 +48,16 @@ class TaskRequest:
         return "%s/%s/%s/%s" % (run.flow_name, run.run_id, self.step, self.task_id)
 
 
-def foreach_frame(split_step: str, split_task: str, index: int, num_splits: int) -> Dict[str, Any]:
-    """One level of a foreach stack: which split, which item, out of how many."""
-    return {"step": split_step, "task": split_task, "index": index, "num_splits": num_splits}
-
-
-def child_foreach_stack(graph: FlowGraph, node: Node, parent_infos: List[Dict[str, Any]],
-                        split_index: Optional[int]) -> List[Dict[str, Any]]:
-    """The foreach stack of a task of ``node`` given its parents' task.json contents."""
+def child_foreach_stack(graph: FlowGraph, node: Node, parent_infos: List[TaskRecord],
+                        split_index: Optional[int]) -> List[FrameRecord]:
+    """The foreach stack of a task of ``node`` given its parents' records."""
     first = parent_infos[0]
-    stack = list(first.get("foreach_stack") or [])
+    stack = list(first.foreach_stack)
     if node.is_join:
         split = graph[node.matching_split]
         return stack[:-1] if split.foreach_var else stack
-    parent_node = graph[first["step"]]
+    parent_node = graph[first.step]
     if parent_node.foreach_var:
-        stack.append(foreach_frame(parent_node.name, "%s/%s" % (first["step"], first["task_id"]),
-                                   int(split_index or 0), int(first["foreach_num_splits"])))
+        stack.append(FrameRecord(step=parent_node.name, task="%s/%s" % (first.step, first.task_id),
+                                 index=int(split_index or 0), num_splits=int(first.foreach_num_splits or 0)))
     return stack

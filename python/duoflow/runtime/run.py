@@ -16,6 +16,7 @@ from .. import __version__, config
 from ..datastore.artifacts import store_value
 from ..datastore.code_package import save_code_package
 from ..datastore.flow_store import FlowStore, open_flow_store
+from ..datastore.records import RunRecord
 from ..datastore.run_info import this_host
 from ..decorators import parse_with_option
 from ..exceptions import InvalidGraphError
@@ -82,19 +83,17 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
                      system_tags=_system_tags(user), max_num_splits=options.max_num_splits,
                      launcher=options.launcher, parameters=dict(options.parameters),
                      origin_run_id=resume.origin_run_id if resume else None)
-    info = _initial_run_info(run, options)
-    if resume:
-        info["resume_step"] = resume.resume_step
+    info = _initial_run_info(run, options, resume.resume_step if resume else None)
     flow_store.write_run(run_id, info)  # visible as "running" before anything is stored
     try:
-        info["code"] = save_code_package(flow_store, options.flow_file)
+        info = info.replace(code=save_code_package(flow_store, options.flow_file))
         run.parameter_entries = {name: store_value(flow_store.blobs, name, value)
                                  for name, value in run.parameters.items()}
     except BaseException as exc:  # the run never started: say so in its record, then report
-        info.update(status="failed", finished_at=time.time(), error="%s: %s" % (type(exc).__name__, exc))
-        flow_store.write_run(run_id, info)
+        flow_store.write_run(run_id, info.replace(status="failed", finished_at=time.time(),
+                                                  error="%s: %s" % (type(exc).__name__, exc)))
         raise
-    info["parameter_artifacts"] = run.parameter_entries
+    info = info.replace(parameter_artifacts=dict(run.parameter_entries))
     flow_store.write_run(run_id, info)
 
     display = make_display(options.quiet, options.live)
@@ -114,12 +113,13 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        info.update(status=status, finished_at=time.time(), task_count=scheduler.task_count,
-                    failed_tasks=[f.pathspec for f in scheduler.failures], versions=_versions())
+        info = info.replace(status=status, finished_at=time.time(), task_count=scheduler.task_count,
+                            failed_tasks=tuple(f.pathspec for f in scheduler.failures), versions=_versions())
         if cloner:
-            info.update(cloned_tasks=sorted(cloner.cloned), clone_seconds=round(cloner.seconds, 4))
+            info = info.replace(cloned_tasks=tuple(sorted(cloner.cloned)),
+                                clone_seconds=round(cloner.seconds, 4))
         flow_store.write_run(run_id, info)
-    elapsed = info["finished_at"] - info["created_at"]
+    elapsed = info.finished_at - info.created_at
     if cloner:
         display.notice("Resumed from %s/%s: %d tasks cloned in %.2fs." % (
             graph.name, resume.origin_run_id, len(cloner.cloned), cloner.seconds))
@@ -160,18 +160,17 @@ def _warm_up_codecs() -> None:
         pass
 
 
-def _initial_run_info(run: RunContext, options: RunOptions) -> Dict[str, Any]:
-    return {
-        "flow": run.flow_name, "run_id": run.run_id, "status": "running", "user": run.user,
-        "tags": sorted(set(run.tags)), "system_tags": run.system_tags,
-        "parameters": {name: _jsonable(v) for name, v in run.parameters.items()},
-        "created_at": time.time(), "finished_at": None, "flow_file": os.path.abspath(options.flow_file),
-        "launcher": options.launcher, "max_workers": options.max_workers,
-        "max_num_splits": options.max_num_splits, "with": list(options.with_decorators),
-        "argv": list(sys.argv), "cwd": os.getcwd(), "versions": _versions(),
-        "graph": run.graph.to_spec(), "origin_run_id": run.origin_run_id,
-        "pid": os.getpid(), "host": this_host(),
-    }
+def _initial_run_info(run: RunContext, options: RunOptions, resume_step: Optional[str]) -> RunRecord:
+    return RunRecord(
+        flow=run.flow_name, run_id=run.run_id, status="running", user=run.user,
+        tags=tuple(sorted(set(run.tags))), system_tags=tuple(run.system_tags),
+        parameters={name: _jsonable(v) for name, v in run.parameters.items()},
+        created_at=time.time(), finished_at=None, flow_file=os.path.abspath(options.flow_file),
+        launcher=options.launcher, max_workers=options.max_workers,
+        max_num_splits=options.max_num_splits, with_decorators=tuple(options.with_decorators),
+        argv=tuple(sys.argv), cwd=os.getcwd(), versions=_versions(),
+        graph=run.graph.to_spec(), origin_run_id=run.origin_run_id, resume_step=resume_step,
+        pid=os.getpid(), host=this_host())
 
 
 def _system_tags(user: str) -> List[str]:
@@ -239,13 +238,13 @@ def load_run_context(flow_cls, flow_store: FlowStore, run_id: str) -> RunContext
     from ..datastore.artifacts import load_value
 
     info = flow_store.read_run(run_id)
-    graph = checked_graph(flow_cls, info.get("with") or [])
-    entries = info.get("parameter_artifacts") or {}
+    graph = checked_graph(flow_cls, list(info.with_decorators))
+    entries = dict(info.parameter_artifacts)
     parameters = {name: load_value(flow_store.blobs, name, entry, "run %s/%s" % (flow_store.flow, run_id))
                   for name, entry in entries.items()}
     return RunContext(flow_cls=flow_cls, graph=graph, flow_store=flow_store, run_id=run_id,
-                      flow_file=info.get("flow_file", ""), parameters=parameters,
-                      parameter_entries=entries, user=info.get("user", ""), tags=info.get("tags") or [],
-                      system_tags=info.get("system_tags") or [],
-                      max_num_splits=int(info.get("max_num_splits") or config.DEFAULT_MAX_NUM_SPLITS),
-                      launcher=info.get("launcher", "spawn"), origin_run_id=info.get("origin_run_id"))
+                      flow_file=info.flow_file, parameters=parameters,
+                      parameter_entries=entries, user=info.user, tags=list(info.tags),
+                      system_tags=list(info.system_tags),
+                      max_num_splits=int(info.max_num_splits or config.DEFAULT_MAX_NUM_SPLITS),
+                      launcher=info.launcher, origin_run_id=info.origin_run_id)

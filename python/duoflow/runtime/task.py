@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 from ..current import current
 from ..datastore.artifacts import store_value
+from ..datastore.records import AttemptError, TaskRecord
 from ..datastore.task_reader import TaskReader
 from ..exceptions import DuoflowError, ForeachError, TransitionError
 from ..graph.model import Node
 from .context import RunContext, TaskRequest, child_foreach_stack
+from .policy import check_fan_out
 from .state import IMMUTABLE_TYPES, InputView, JoinInputs, TaskState, _content_key
 
 if TYPE_CHECKING:  # traceback is imported by failed tasks only
@@ -47,7 +49,8 @@ def execute_task(run: RunContext, request: TaskRequest) -> int:
     started = time.time()
     try:
         node = run.graph[request.step]
-        parents = [TaskReader(run.flow_store, run.run_id, *path.split("/")) for path in request.input_paths]
+        parents = [TaskReader(run.flow_store, run.run_id, *path.split("/"), finished=True)
+                   for path in request.input_paths]
         stack = child_foreach_stack(run.graph, node, [p.info for p in parents],
                                     request.split_index) if parents else []
         store.start(_task_info(run, request, node, stack, None, started, running=True))
@@ -84,9 +87,8 @@ def _call_step(flow: Any, node: Node, state: TaskState) -> None:
 def _run_catch_fallback(flow: Any, node: Node, state: TaskState, store, request: TaskRequest) -> None:
     """@catch after the last failed attempt: store the failure and carry on along the graph."""
     deco = node.decorator("catch")
-    error = store.read_error(request.attempt - 1) or {}
-    caught = CaughtException(error.get("type", "Error"), error.get("message", "the step failed"),
-                             error.get("traceback", ""), store.pathspec, request.attempt - 1)
+    error = store.read_error(request.attempt - 1) or AttemptError(type="Error", message="the step failed")
+    caught = CaughtException(error.type, error.message, error.traceback, store.pathspec, request.attempt - 1)
     if deco.attributes.get("print_exception", True):
         print("@catch: step '%s' failed (%s); continuing without it." % (node.name, caught), file=sys.stderr)
     if deco.attributes.get("var"):
@@ -122,14 +124,7 @@ def _check_foreach(flow: Any, node: Node, run: RunContext) -> Optional[int]:
                            % (node.name, var, type(values).__name__),
                            hint="Make it a list: self.%s = list(...) (sorted(...) for a set)." % var)
     count = len(values)
-    if count == 0:
-        raise ForeachError("Step '%s' splits over '%s', which is empty" % (node.name, var),
-                           hint="A foreach needs at least one item; check the data before splitting.")
-    if count > run.max_num_splits:
-        raise ForeachError(
-            "Step '%s' splits over '%s' into %d tasks, more than --max-num-splits %d"
-            % (node.name, var, count, run.max_num_splits),
-            hint="If that many tasks is what you want, raise the limit: run --max-num-splits %d." % count)
+    check_fan_out(node.name, var, count, run.max_num_splits)
     return count
 
 
@@ -165,22 +160,21 @@ WARM_MODULES = ("cloudpickle", "numpy", "pandas", "pyarrow", "zstandard", "scipy
 
 
 def _task_info(run: RunContext, request: TaskRequest, node: Node, stack: List[dict],
-               num_splits: Optional[int], started: float, running: bool = False) -> Dict[str, Any]:
+               num_splits: Optional[int], started: float, running: bool = False) -> TaskRecord:
     """The task's ``task.json``: as it starts (``running``) or once it finished."""
     resources = node.decorator("resources")
     if running:
         status = "running"
     else:
         status = "caught" if request.catch_fallback else "succeeded"
-    return {
-        "flow": run.flow_name, "run_id": run.run_id, "step": request.step, "task_id": request.task_id,
-        "attempt": request.attempt, "parents": list(request.input_paths), "foreach_stack": stack,
-        "foreach_num_splits": num_splits, "started_at": started,
-        "finished_at": None if running else time.time(), "status": status, "pid": os.getpid(),
-        "user": run.user, "launcher": run.launcher,
-        "resources": resources.attributes if resources else None,
-        "imported": [name for name in WARM_MODULES if name in sys.modules],
-    }
+    return TaskRecord(
+        flow=run.flow_name, run_id=run.run_id, step=request.step, task_id=request.task_id,
+        attempt=request.attempt, parents=tuple(request.input_paths), foreach_stack=tuple(stack),
+        foreach_num_splits=num_splits, started_at=started,
+        finished_at=None if running else time.time(), status=status, pid=os.getpid(),
+        user=run.user, launcher=run.launcher,
+        resources=resources.attributes if resources else None,
+        imported=tuple(name for name in WARM_MODULES if name in sys.modules))
 
 
 def _bind_current(run: RunContext, request: TaskRequest, pathspec: str) -> None:
@@ -210,11 +204,9 @@ def _report_failure(store, request: TaskRequest, exc: BaseException) -> None:
     except Exception:
         pass
     try:
-        store.write_error(request.attempt, {
-            "type": type(exc).__name__, "message": message, "traceback": text,
-            "pathspec": store.pathspec, "attempt": request.attempt, "time": time.time(),
-            "engine": isinstance(exc, DuoflowError),
-        })
+        store.write_error(request.attempt, AttemptError(
+            type=type(exc).__name__, message=message, traceback=text, pathspec=store.pathspec,
+            attempt=request.attempt, time=time.time(), engine=isinstance(exc, DuoflowError)))
     except Exception as write_exc:  # the datastore itself failed: say so on stderr at least
         print("duoflow: could not record the error: %s" % write_exc, file=sys.stderr)
 

@@ -1,29 +1,26 @@
-"""Artifacts through the client: ``task.data.x``, ``task["x"]`` (a DataArtifact), ``task.artifacts``.
+"""What the client's handles hand out besides other handles: ``task.data``, ``task.artifacts``,
+``run.data`` of an unfinished run, foreach frames, a task's error, and the errors for an artifact
+that is not there.
 
-Listing artifacts reads the task's index (``artifacts.json``) only; a value is decoded the first
-time it is asked for, then kept by the task's reader, so ``task.data.x`` and ``task["x"].data``
-load it once between them. Values go through :func:`duoflow.datastore.artifacts.load_value`, which
-knows every encoding.
+These views know a task or run only through the handle they are given (``_artifact_index()``,
+``_artifacts_reader``, ``task[name]``, ...), never through its class, so the client's modules
+form a chain: :mod:`.objects` (the handles) uses this module, never the other way round.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional
+from typing import Any, Iterator, List
 
 from ..datastore.artifacts import missing_artifact
+from ..datastore.records import AttemptError, FrameRecord
 from ..exceptions import ArtifactNotFoundError
-from .base import ClientObject, check_namespace, split_pathspec
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .objects import Run
-    from .task import Task
 
 
 class ArtifactKeyError(ArtifactNotFoundError, KeyError):
     """A missing artifact asked for as ``task["name"]``: both a KeyError and an AttributeError."""
 
 
-def missing_artifact_error(task: "Task", name: str, key_error: bool = False) -> ArtifactNotFoundError:
+def missing_artifact_error(task: Any, name: str, key_error: bool = False) -> ArtifactNotFoundError:
     """The error for an artifact ``task`` lacks: names the task, what it has and a did-you-mean."""
     if not task.finished:
         error = task.exception
@@ -49,7 +46,7 @@ class TaskData:
 
     __slots__ = ("_task",)
 
-    def __init__(self, task: "Task"):
+    def __init__(self, task: Any):
         self._task = task
 
     def __getattr__(self, name: str) -> Any:
@@ -85,7 +82,7 @@ class NoRunData:
 
     __slots__ = ("_run",)
 
-    def __init__(self, run: "Run"):
+    def __init__(self, run: Any):
         self._run = run
 
     def __bool__(self) -> bool:
@@ -125,27 +122,27 @@ class TaskArtifacts:
 
     __slots__ = ("_task",)
 
-    def __init__(self, task: "Task"):
+    def __init__(self, task: Any):
         self._task = task
 
-    def _get(self, name: str, key_error: bool) -> "DataArtifact":
+    def _get(self, name: str, key_error: bool) -> Any:
         entry = self._task._artifact_index().get(name)
         if entry is None:
             raise missing_artifact_error(self._task, name, key_error=key_error)
-        return DataArtifact._make(self._task, name, entry)
+        return self._task[name]
 
-    def __getattr__(self, name: str) -> "DataArtifact":
+    def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "_task" or (
                 name.startswith("_") and name not in self._task._artifact_index()):
             raise AttributeError(name)
         return self._get(name, key_error=False)
 
-    def __getitem__(self, name: str) -> "DataArtifact":
+    def __getitem__(self, name: str) -> Any:
         return self._get(name, key_error=True)
 
-    def __iter__(self) -> Iterator["DataArtifact"]:
-        index = self._task._artifact_index()
-        return iter([DataArtifact._make(self._task, n, index[n]) for n in sorted(index)])
+    def __iter__(self) -> Iterator[Any]:
+        task = self._task
+        return iter([task[n] for n in sorted(task._artifact_index())])
 
     def __len__(self) -> int:
         return len(self._task._artifact_index())
@@ -161,89 +158,89 @@ class TaskArtifacts:
                                           ", ".join(sorted(self._task._artifact_index())) or "none")
 
 
-class DataArtifact(ClientObject):
-    """One artifact of a task: ``DataArtifact("Flow/run/step/task/name")`` or ``task["name"]``.
+class TaskException(Exception):
+    """The error a task's attempt raised, as stored: ``type``, ``message``, ``traceback``.
 
-    A small value may be kept inline in the task's artifact index (``inline`` is True): it has
-    no blob, and ``sha`` then hashes its stored form.
+    ``exception`` and ``stacktrace`` are aliases kept for code written for Metaflow.
     """
 
-    def __init__(self, pathspec: str, _namespace_check: bool = True):
-        from .task import Task
-
-        flow, run_id, step, task_id, name = split_pathspec(pathspec, "artifact", 5)
-        task = Task("%s/%s/%s/%s" % (flow, run_id, step, task_id), _namespace_check=False)
-        other = task[name]
-        self._setup(task, name, other._entry)
-        if _namespace_check:
-            check_namespace(self)
-
-    @classmethod
-    def _make(cls, task: "Task", name: str, entry: Dict[str, Any]) -> "DataArtifact":
-        artifact = cls.__new__(cls)
-        artifact._setup(task, name, entry)
-        return artifact
-
-    def _setup(self, task: "Task", name: str, entry: Dict[str, Any]) -> None:
-        self._task, self._name, self._entry = task, name, entry
-        self.pathspec = "%s/%s" % (task.pathspec, name)
-
-    def _root(self) -> str:
-        return self._task._root()
-
-    def _run_object(self) -> "Run":
-        return self._task._run
+    def __init__(self, pathspec: str, attempt: int, error: AttemptError):
+        self.pathspec, self.attempt = pathspec, attempt
+        self.type = error.type or "Exception"
+        self.message = error.message or ""
+        self.traceback = error.traceback or ""
+        super().__init__("%s: %s" % (self.type, self.message))
 
     @property
-    def parent(self) -> "Task":
-        return self._task
+    def exception(self) -> str:
+        return self.message
 
     @property
-    def data(self) -> Any:
-        """The value (decoded on first use, then kept)."""
-        return self._task._artifacts_reader.load(self._name)
+    def stacktrace(self) -> str:
+        return self.traceback
+
+    def __repr__(self) -> str:
+        return "TaskException(%r, attempt=%d, %s: %s)" % (self.pathspec, self.attempt, self.type,
+                                                          self.message)
+
+
+class ForeachFrame:
+    """One level of a task's foreach stack; unpacks like Metaflow's ``(index, num_splits, value)``.
+
+    ``value`` (the item this task got, ``split_task.<foreach_var>[index]``) loads only when it is
+    asked for: reading ``.index`` or ``.num_splits`` never touches an artifact.
+    """
+
+    __slots__ = ("_task", "_frame", "_value", "_loaded")
+
+    def __init__(self, task: Any, frame: FrameRecord):
+        self._task, self._frame = task, frame
+        self._value, self._loaded = None, False
 
     @property
-    def sha(self) -> Optional[str]:
-        """The stored blob's content address: its BLAKE3 digest (SHA-256 when the entry names no
-        ``hash``: written by an earlier duoflow). For a small value kept inline in the index (no
-        blob), the SHA-256 of its encoding and stored JSON form. Equal values stored the same way
-        have equal shas."""
-        sha = self._entry.get("sha")
-        if sha is None and "inline" in self._entry:
-            import hashlib
-            import json
-
-            form = json.dumps([self._entry.get("encoding"), self._entry["inline"]],
-                              separators=(",", ":"), default=str)
-            sha = hashlib.sha256(form.encode("utf-8")).hexdigest()
-        return sha
+    def step(self) -> str:
+        """The step that split (its ``foreach`` produced this level)."""
+        return self._frame.step
 
     @property
-    def inline(self) -> bool:
-        """True for a small value kept in the task's artifact index rather than in a blob."""
-        return "inline" in self._entry
+    def split_task(self) -> str:
+        """``step/task_id`` of the task that split."""
+        return self._frame.task
 
     @property
-    def size(self) -> int:
-        """Bytes stored: the blob's, or for an inline value what the index records for it."""
-        return int(self._entry.get("size") or 0)
+    def index(self) -> int:
+        return self._frame.index
 
     @property
-    def type(self) -> Optional[str]:
-        """The Python type name of the value, as stored."""
-        return self._entry.get("type")
+    def num_splits(self) -> int:
+        return self._frame.num_splits
 
     @property
-    def encoding(self) -> Optional[str]:
-        return self._entry.get("encoding")
+    def value(self) -> Any:
+        if not self._loaded:
+            self._value, self._loaded = self._task._foreach_value(self._frame), True
+        return self._value
 
-    @property
-    def r_class(self) -> Optional[Any]:
-        return self._entry.get("r_class")
+    def _as_tuple(self):
+        return (self.index, self.num_splits, self.value)
 
-    @property
-    def created_at(self):
-        return self._task.finished_at
+    def __iter__(self):
+        return iter(self._as_tuple())
 
-    finished_at = created_at
+    def __len__(self) -> int:
+        return 3
+
+    def __getitem__(self, i):
+        return self._as_tuple()[i]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ForeachFrame):
+            other = other._as_tuple()
+        return isinstance(other, tuple) and self._as_tuple() == other
+
+    __hash__ = None  # type: ignore[assignment]  # equal to tuples, so not hashable
+
+    def __repr__(self) -> str:
+        value = repr(self._value) if self._loaded else "<not loaded>"
+        return "ForeachFrame(step=%r, index=%d, num_splits=%d, value=%s)" % (
+            self.step, self.index, self.num_splits, value)

@@ -82,6 +82,8 @@ def run_options() -> List[click.Option]:
         click.Option(["--keep-going"], is_flag=True, default=False,
                      help="After a task fails, go on with every task that does not depend on it "
                           "(default: start nothing new; running tasks finish and are kept)."),
+        # A file, never a directory: checked while parsing, before the run creates anything.
         click.Option(["--run-id-file"], default=None, metavar="PATH",
+                     type=click.Path(dir_okay=False, writable=True),
                      help="Write the run id to this file as soon as the run starts."),
     ]

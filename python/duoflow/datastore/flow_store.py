@@ -1,6 +1,6 @@
 """One flow's part of the datastore: its runs, their tasks, blobs and code snapshots.
 
-Layout (DESIGN.md section 2)::
+Layout (docs/architecture.md)::
 
     <root>/<Flow>/blobs/ab/abcdef...
     <root>/<Flow>/runs/<run_id>/run.json

@@ -1,4 +1,4 @@
-"""The local datastore after a run (DESIGN.md section 2): where it is, run.json, task.json,
+"""The local datastore after a run (docs/architecture.md): where it is, run.json, task.json,
 DONE markers, content-addressed blobs, the code snapshot."""
 
 import json

@@ -9,6 +9,7 @@ import pytest
 from pathlib import Path
 
 from duoflow import Runner
+from duoflow.exceptions import UsageError
 from duoflow.runner import RunFailedError
 
 
@@ -47,10 +48,19 @@ def test_runner_raises_a_clear_error_when_the_run_fails(flow_copy, tmp_path, mon
     assert resumed.run.successful and resumed.run.origin_run_id == error.result.run_id
 
 
-def test_runner_passes_options_and_refuses_a_missing_file(flow_copy, tmp_path):
-    runner = Runner(flow_copy("resume_foreach_flow.py"), datastore_root=str(tmp_path / "store"),
+def test_runner_passes_options(flow_copy, tmp_path):
+    # concurrency_flow's tasks each hold the one slot file through their step: with max_workers=1
+    # none finds it taken; dropped, the default (one worker per core) would run them side by side.
+    meeting = tmp_path / "rendezvous"
+    meeting.mkdir()
+    runner = Runner(flow_copy("concurrency_flow.py"), datastore_root=str(tmp_path / "store"),
                     show_output=False, max_workers=1, tags=["nightly", "v2"])
-    running = runner.run()
+    running = runner.run(rendezvous=str(meeting), mode="exclusive", width=3, slots=1)
     assert {"nightly", "v2"} <= set(running.run.tags)
-    with pytest.raises(Exception, match="does not exist"):
+    assert " launcher, 1 workers)" in running.stdout, running.stdout
+    assert running.run["join"].task.data.all_crowded_by == [[], [], []]
+
+
+def test_runner_refuses_a_missing_flow_file(tmp_path):
+    with pytest.raises(UsageError, match="Runner: flow file .*nope.py does not exist"):
         Runner(str(tmp_path / "nope.py"))

@@ -1,6 +1,7 @@
 """Failed runs under both launchers: exit code 1, which task failed, the user's traceback (not the
 engine's), how to see the logs; failures the graph cannot foresee; dead tasks; Ctrl-C."""
 
+import json
 import re
 import signal
 
@@ -142,8 +143,13 @@ def test_sigint_stops_the_run_and_its_tasks(make_runner, launcher, wait_for, wai
     task_pid = int((piddir / "nap.pid").read_text())
     running.proc.send_signal(signal.SIGINT)
     result = running.wait(timeout=30)
-    assert result.returncode != 0, result.describe()
+    assert result.returncode == 130, result.describe()  # 128 + SIGINT, as shells report Ctrl-C
     assert result.elapsed < 25, "the run went on after Ctrl-C"
     assert wait_gone(task_pid), "the task process outlived the run"
-    assert result.run_json()["status"] in ("failed", "interrupted")
+    assert result.run_json()["status"] == "interrupted"
+    assert "was interrupted" in result.last_line(result.stderr), result.describe()
     assert result.task_ids("nap") == [], "an interrupted task was marked done"
+    (nap,) = result.task_ids("nap", done_only=False)
+    error = json.loads((result.task_dir("nap", nap) / "attempt-0" / "error.json").read_text())
+    assert error["type"] == "Interrupted", error
+    assert error["message"] == "The task was killed: the run was interrupted", error

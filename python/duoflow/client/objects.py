@@ -7,7 +7,8 @@ a pathspec, the namespace they were made in and what they have already read, and
 steps in execution order, a task's status, error and logs, which task a pathspec names) comes
 from the reader, which the command line uses too. The five classes share this module because
 each constructs its neighbours both ways (``Task(pathspec)`` builds its step, ``step[id]`` its
-task); everything else they hand out lives in :mod:`.views`, below them.
+task); what they know about themselves is in :mod:`.facts`, and what they hand out in
+:mod:`.views`, both below them.
 
 Objects are cheap: creating or listing them reads only small records (``run.json``, directory
 listings, ``task.json`` when a task's facts are asked for), never an artifact. Iteration is newest
@@ -23,14 +24,13 @@ from typing import Any, Dict, FrozenSet, Iterator, List, Optional
 from ..datastore.reader import FlowReader, check_id, open_flow_reader, summarize_ids
 from ..datastore.records import ArtifactEntry, RunRecord
 from ..datastore.storage.factory import open_storage
-from ..datastore.task_reader import TaskReader, foreach_item
+from ..datastore.task_reader import TaskReader
 from ..exceptions import NotFoundError, UsageError
 from ..util.suggest import did_you_mean, quoted_list
 from . import state
-from .base import ClientObject, check_namespace, split_pathspec, tag_args, to_datetime
-from .code import RunCode
-from .views import (ForeachFrame, NoRunData, TaskArtifacts, TaskData, TaskException,
-                    missing_artifact_error)
+from .base import ClientObject, check_namespace, split_pathspec, tag_args
+from .facts import ArtifactFacts, RunFacts, TaskFacts
+from .views import missing_artifact_error
 
 __all__ = ["Flow", "Run", "Step", "Task", "DataArtifact", "Metaflow", "list_flows"]
 
@@ -164,7 +164,7 @@ class Metaflow:
 
 # -- runs -----------------------------------------------------------------------------------------
 
-class Run(ClientObject):
+class Run(RunFacts, ClientObject):
     """One run: ``Run("TrainFlow/1700000000000000")``; ``run["step"]`` is a :class:`Step`."""
 
     def __init__(self, pathspec: str, _namespace_check: bool = True):
@@ -195,7 +195,7 @@ class Run(ClientObject):
         self._steps: Dict[str, Step] = {}
         self._end_task: Optional[Task] = None
         self._parameters: Optional[Dict[str, Any]] = None
-        self._code: Optional[RunCode] = None
+        self._code = None  # its RunCode, made when first asked for
         self._foreach_values: Dict[str, Any] = {}  # split task -> its foreach list, loaded once
         self._order: Optional[List[str]] = None
         self._graph_nodes: Optional[Dict[str, Dict[str, Any]]] = None
@@ -209,119 +209,6 @@ class Run(ClientObject):
     @property
     def parent(self) -> Flow:
         return self._flow
-
-    # -- status and times (re-read while the run is still going) -----------------------------------
-    def _current_info(self) -> RunRecord:
-        self._info = self._reader.fresh(self._run_id, self._info)
-        return self._info
-
-    @property
-    def status(self) -> str:
-        """``running``, ``succeeded``, ``failed``, ``interrupted`` or ``crashed``."""
-        return self._reader.status(self._current_info())
-
-    @property
-    def successful(self) -> bool:
-        return self.status == "succeeded"
-
-    @property
-    def finished(self) -> bool:
-        """True once the run stopped, whatever the outcome (``.successful`` tells which)."""
-        return self._reader.is_finished(self.status)
-
-    @property
-    def created_at(self):
-        return to_datetime(self._info.created_at)
-
-    @property
-    def finished_at(self):
-        """When the run ended (UTC), or None while it runs (and for a crashed run)."""
-        return to_datetime(self._current_info().finished_at)
-
-    # -- tags --------------------------------------------------------------------------------------
-    @property
-    def user_tags(self) -> FrozenSet[str]:
-        if self._user_tags is None:
-            self._user_tags = self._reader.user_tags(self._run_id, self._info)
-        return frozenset(self._user_tags)
-
-    @property
-    def system_tags(self) -> FrozenSet[str]:
-        return frozenset(self._info.system_tags)
-
-    @property
-    def tags(self) -> FrozenSet[str]:
-        return self.user_tags | self.system_tags
-
-    def add_tag(self, tag: str) -> None:
-        self.add_tags([tag])
-
-    def add_tags(self, tags) -> None:
-        self._edit_tags(add=tag_args([tags]))
-
-    def remove_tag(self, tag: str) -> None:
-        self.remove_tags([tag])
-
-    def remove_tags(self, tags) -> None:
-        self._edit_tags(remove=tag_args([tags]))
-
-    def replace_tag(self, tag_to_remove: str, tag_to_add: str) -> None:
-        self.replace_tags([tag_to_remove], [tag_to_add])
-
-    def replace_tags(self, tags_to_remove, tags_to_add) -> None:
-        """Remove some user tags and add others in one write."""
-        self._edit_tags(add=tag_args([tags_to_add]), remove=tag_args([tags_to_remove]))
-
-    def _edit_tags(self, add=(), remove=()) -> None:
-        from ..tags import edit_run_tags
-
-        self._user_tags = edit_run_tags(self._reader.flow_store, self._run_id, add=add, remove=remove)
-
-    # -- what the run recorded ---------------------------------------------------------------------
-    @property
-    def parameters(self) -> Dict[str, Any]:
-        """``{name: value}`` with the exact values the run used (loaded once)."""
-        if self._parameters is None:
-            from ..datastore.artifacts import load_value
-
-            values = dict(self._info.parameters)
-            for name, entry in self._info.parameter_artifacts.items():
-                values[name] = load_value(self._reader.flow_store.blobs, name, entry,
-                                          "the parameters of run %s" % self.pathspec)
-            self._parameters = values
-        return dict(self._parameters)
-
-    @property
-    def code(self) -> Optional[RunCode]:
-        """The source snapshot the run used, or None when it recorded none."""
-        if self._code is None and self._info.code:
-            self._code = RunCode(self._reader.flow_store, self._info.code, self.pathspec)
-        return self._code
-
-    @property
-    def origin_run_id(self) -> Optional[str]:
-        """For a resumed run, the id of the run it resumed."""
-        return self._info.origin_run_id or None
-
-    @property
-    def origin_pathspec(self) -> Optional[str]:
-        origin = self.origin_run_id
-        return "%s/%s" % (self._flow.id, origin) if origin else None
-
-    @property
-    def end_task(self) -> Optional["Task"]:
-        """The finished task of the ``end`` step, or None (the run failed or is still going)."""
-        if self._end_task is None and "end" in self:
-            task = self["end"].task
-            if task is not None and task.finished:
-                self._end_task = task
-        return self._end_task
-
-    @property
-    def data(self):
-        """The end task's artifacts: ``run.data.name``."""
-        task = self.end_task
-        return task.data if task is not None else NoRunData(self)
 
     # -- steps -------------------------------------------------------------------------------------
     def _graph_node(self, name: str) -> Dict[str, Any]:
@@ -484,7 +371,7 @@ def _id_hint(value: object) -> Optional[str]:
 
 # -- tasks ----------------------------------------------------------------------------------------
 
-class Task(ClientObject):
+class Task(TaskFacts, ClientObject):
     """One task: ``Task("TrainFlow/1700000000000000/train/3")``; ``task.data.name`` is a value."""
 
     def __init__(self, pathspec: str, _namespace_check: bool = True):
@@ -516,140 +403,18 @@ class Task(ClientObject):
     def parent(self) -> Step:
         return self._step
 
-    # -- state -------------------------------------------------------------------------------------
-    @property
-    def finished(self) -> bool:
-        """True once the task finished (its DONE marker exists); a failed task never finishes."""
-        return self._reader.finished
-
-    @property
-    def successful(self) -> bool:
-        """True when it finished, including a failure caught by @catch (``status`` tells which)."""
-        return self.finished and self._reader.info.status in ("succeeded", "caught")
-
-    @property
-    def status(self) -> str:
-        """``succeeded``, ``caught``, ``running`` or ``failed``."""
-        if self.finished:
-            return self._reader.info.status
-        return self._reader.status(run_running=self._run.status == "running")
-
-    @property
-    def current_attempt(self) -> int:
-        """The attempt that finished the task, else the latest one that started (0-based)."""
-        return self._reader.latest_attempt_started()
-
-    @property
-    def created_at(self):
-        """When the attempt that finished the task started (UTC); for an unfinished task, when its
-        latest attempt started."""
-        return to_datetime(self._reader.info.started_at)
-
-    @property
-    def finished_at(self):
-        """When it finished (UTC); for a failed task, when its last attempt failed."""
-        if self.finished:
-            return to_datetime(self._reader.info.finished_at)
-        error = self._reader.last_error()
-        return to_datetime(error[1].time) if error else None
-
-    @property
-    def origin_pathspec(self) -> Optional[str]:
-        """For a task cloned by resume, the pathspec of the task it was cloned from."""
-        return self._reader.info.origin or None
-
-    # -- place in the graph ------------------------------------------------------------------------
-    @property
-    def foreach_stack(self) -> List[ForeachFrame]:
-        """Outermost first: one :class:`ForeachFrame` per enclosing foreach ([] outside foreach)."""
-        return [ForeachFrame(self, frame) for frame in self._reader.info.foreach_stack]
-
-    @property
-    def index(self) -> Optional[int]:
-        """The index in the innermost enclosing foreach, or None."""
-        return self._reader.info.foreach_index
-
-    def _foreach_value(self, frame) -> Any:
-        var = self._run._graph_node(frame.step).get("foreach")
-        return foreach_item(self._run._reader.flow_store, self._run._run_id, frame, var,
-                            self._run._foreach_values)
-
-    def _task_at(self, path: str) -> "Task":
-        step, task_id = path.split("/")
-        return self._run[step][task_id]
-
-    @property
-    def parent_tasks(self) -> List["Task"]:
-        """The tasks whose output this task read ([] for start)."""
-        return [self._task_at(p) for p in self._reader.info.parents]
-
-    @property
-    def child_tasks(self) -> List["Task"]:
-        """Tasks of the next steps that read this task's output (running and failed ones too)."""
-        me = "%s/%s" % (self._step._name, self._task_id)
-        children = []
-        for step in self._step.child_steps:
-            children += [t for t in reversed(step.tasks()) if me in t._reader.info.parents]
-        return children
-
-    # -- artifacts ---------------------------------------------------------------------------------
-    @property
-    def _artifacts_reader(self) -> TaskReader:
-        return self._reader
-
-    def _artifact_index(self) -> Dict[str, ArtifactEntry]:
-        return self._reader.index
-
-    @property
-    def data(self) -> TaskData:
-        """The task's artifact values: ``task.data.name`` (each loaded once, when first read)."""
-        return TaskData(self)
-
-    @property
-    def artifacts(self) -> TaskArtifacts:
-        """The task's artifacts as :class:`DataArtifact` objects (iterable; ``artifacts.name``)."""
-        return TaskArtifacts(self)
-
     def __getitem__(self, name: str) -> "DataArtifact":
         entry = self._artifact_index().get(name)
         if entry is None:
             raise missing_artifact_error(self, name, key_error=True)
         return DataArtifact._make(self, name, entry)
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._artifact_index()
-
     def __iter__(self) -> Iterator["DataArtifact"]:
         return iter(self.artifacts)
 
-    @property
-    def code(self):
-        return self._run.code
-
-    # -- logs and errors (a clone's are those of the task that really ran) -------------------------
-    @property
-    def stdout(self) -> str:
-        """What the task printed on standard output (its latest attempt)."""
-        return self._reader.log("stdout").decode("utf-8", errors="replace")
-
-    @property
-    def stderr(self) -> str:
-        """What the task printed on standard error (its latest attempt)."""
-        return self._reader.log("stderr").decode("utf-8", errors="replace")
-
-    @property
-    def exception(self) -> Optional[TaskException]:
-        """The error that ended the task: of its last failed attempt when it failed or @catch caught
-        it; None when it succeeded (even after retries) or is still running."""
-        if self.status not in ("failed", "caught"):
-            return None
-        found = self._reader.origin().last_error()
-        return TaskException(self.pathspec, found[0], found[1]) if found else None
-
-
 # -- artifacts ------------------------------------------------------------------------------------
 
-class DataArtifact(ClientObject):
+class DataArtifact(ArtifactFacts, ClientObject):
     """One artifact of a task: ``DataArtifact("Flow/run/step/task/name")`` or ``task["name"]``.
 
     A small value may be kept inline in the task's artifact index (``inline`` is True): it has
@@ -684,51 +449,3 @@ class DataArtifact(ClientObject):
     def parent(self) -> Task:
         return self._task
 
-    @property
-    def data(self) -> Any:
-        """The value (decoded on first use, then kept)."""
-        return self._task._reader.load(self._name)
-
-    @property
-    def sha(self) -> Optional[str]:
-        """The stored blob's content address: its BLAKE3 digest (SHA-256 when the entry names no
-        ``hash``: written by an earlier duoflow). For a small value kept inline in the index (no
-        blob), the SHA-256 of its encoding and stored JSON form. Equal values stored the same way
-        have equal shas."""
-        entry = self._entry
-        if not entry.is_inline:
-            return entry.sha
-        import hashlib
-        import json
-
-        form = json.dumps([entry.encoding, entry.inline], separators=(",", ":"), default=str)
-        return hashlib.sha256(form.encode("utf-8")).hexdigest()
-
-    @property
-    def inline(self) -> bool:
-        """True for a small value kept in the task's artifact index rather than in a blob."""
-        return self._entry.is_inline
-
-    @property
-    def size(self) -> int:
-        """Bytes stored: the blob's, or for an inline value what the index records for it."""
-        return int(self._entry.size or 0)
-
-    @property
-    def type(self) -> Optional[str]:
-        """The Python type name of the value, as stored."""
-        return self._entry.type
-
-    @property
-    def encoding(self) -> Optional[str]:
-        return self._entry.encoding
-
-    @property
-    def r_class(self) -> Optional[Any]:
-        return self._entry.r_class
-
-    @property
-    def created_at(self):
-        return self._task.finished_at
-
-    finished_at = created_at

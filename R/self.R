@@ -1,15 +1,37 @@
 # `self` inside an R step: `self$x` reads an artifact, `self$x <- value` stores one, through the
 # Python flow object of the running task. `self$input` is the foreach item and `self$index` its
 # 1-based position.
+#
+# Each artifact crosses the bridge once per task: the R value is kept in the proxy's cache and a
+# second read returns it. R's copy-on-modify keeps that safe (a step that changes its copy makes
+# a new one; the cached value never changes). Values with reference semantics (environments,
+# Python objects) are not cached: they are read afresh, as before.
 
-new_self <- function(py_flow) {
+new_self <- function(py_flow) proxy_env(py_flow, "duoflow_self")
+
+proxy_env <- function(py, class) {
   env <- new.env(parent = emptyenv())
-  assign(".py", py_flow, envir = env)
-  class(env) <- "duoflow_self"
+  assign(".py", py, envir = env)
+  assign(".cache", new.env(parent = emptyenv()), envir = env)
+  class(env) <- class
   env
 }
 
 py_of <- function(x) get(".py", envir = x, inherits = FALSE)
+
+cache_of <- function(x) get(".cache", envir = x, inherits = FALSE)
+
+# The artifact `name` through `read` (a function returning its wire), converted once.
+cached_artifact <- function(x, name, read) {
+  cache <- cache_of(x)
+  if (exists(name, envir = cache, inherits = FALSE)) return(get(name, envir = cache, inherits = FALSE))
+  wire <- read()
+  keep <- wire$kind %in% c("vector", "data.frame", "null")
+  value <- from_wire(wire)
+  rm(wire)
+  if (keep) assign(name, value, envir = cache)
+  value
+}
 
 self_get <- function(x, name) {
   api <- bridge()
@@ -17,7 +39,7 @@ self_get <- function(x, name) {
   switch(name,
     input = from_wire(call_python(api$foreach_input, py)),
     index = call_python(api$foreach_index, py),
-    from_wire(call_python(api$get_artifact, py, name)))
+    cached_artifact(x, name, function() call_python(api$get_artifact, py, name)))
 }
 
 self_set <- function(x, name, value) {
@@ -26,6 +48,8 @@ self_set <- function(x, name, value) {
                   hint = "Store your own value under another name.")
   }
   call_python(bridge()$set_artifact, py_of(x), name, to_wire(value))
+  cache <- cache_of(x)
+  if (exists(name, envir = cache, inherits = FALSE)) rm(list = name, envir = cache)
   invisible(x)
 }
 
@@ -78,12 +102,7 @@ print.duoflow_self <- function(x, ...) {
 new_inputs <- function(py_inputs) {
   api <- bridge()
   views <- call_python(api$input_views, py_inputs)
-  inputs <- lapply(views, function(v) {
-    env <- new.env(parent = emptyenv())
-    assign(".py", v, envir = env)
-    class(env) <- "duoflow_input"
-    env
-  })
+  inputs <- lapply(views, proxy_env, class = "duoflow_input")
   steps <- vapply(views, function(v) call_python(api$input_step, v), "")
   if (length(steps) && !anyDuplicated(steps)) names(inputs) <- steps
   attr(inputs, "py_inputs") <- py_inputs
@@ -95,7 +114,7 @@ input_get <- function(x, name) {
   py <- py_of(x)
   switch(name,
     index = call_python(api$input_index, py),
-    from_wire(call_python(api$input_artifact, py, name)))
+    cached_artifact(x, name, function() call_python(api$input_artifact, py, name)))
 }
 
 #' @export

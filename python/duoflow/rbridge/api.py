@@ -22,8 +22,10 @@ def run_flow(spec: Dict[str, Any], functions: Dict[str, Callable], argv: List[st
 
 
 def get_artifact(flow: Any, name: str) -> Dict[str, Any]:
-    """``self$name`` in an R step."""
-    return to_wire(getattr(flow, name))
+    """``self$name`` in an R step (a stored data frame straight from its Arrow columns)."""
+    from .artifact_reads import flow_artifact
+
+    return flow_artifact(flow, name)
 
 
 def set_artifact(flow: Any, name: str, wire: Dict[str, Any]) -> None:
@@ -57,7 +59,9 @@ def input_step(view: Any) -> str:
 
 
 def input_artifact(view: Any, name: str) -> Dict[str, Any]:
-    return to_wire(getattr(view, name))
+    from .artifact_reads import input_artifact as read
+
+    return read(view, name)
 
 
 def input_index(view: Any) -> Optional[int]:

@@ -189,8 +189,9 @@ def field(obj: Any, name: str) -> Any:
 
 def artifact(obj: Any, name: str) -> Dict[str, Any]:
     """The wire of an artifact: a task's, or a run's end task's (``run$artifact("x")``)."""
-    data = obj.data
-    return to_wire(data[name])
+    from .artifact_reads import client_artifact
+
+    return client_artifact(obj.data, name)
 
 
 def has_artifact(obj: Any, name: str) -> bool:

@@ -4,12 +4,16 @@ A wire is a dict with a ``kind``:
 
 - ``null``; ``raw`` (``data``: bytes);
 - ``vector``: ``type`` (logical/integer/double/character/complex), ``data`` (bytes of the values in
-  R's native layout: int32 for logical and integer, float64 for double) or ``strings`` (a list of
-  str for character), ``na`` (bytes, one 0/1 per element, or None), ``names``, ``dim``,
-  ``levels`` (factor), ``class``, ``tzone``, ``py_dtype`` (the numpy dtype a vector came from,
-  kept so it goes back to the same dtype);
+  R's native layout: little-endian int32 for logical and integer, float64 for double, with R's
+  NA in place: see buffers.py) or ``strings`` (character: a strings buffer, see below), ``na``
+  (complex only: 1-based int32 positions of NA), ``names``, ``dim``, ``levels`` (factor),
+  ``class``, ``tzone``, ``py_dtype`` (the numpy dtype a vector came from, kept so it goes back
+  to the same dtype);
+- strings (character values, and names, levels, row names when large): ``{"text", "n", "na",
+  "utf8"}``, ``n`` NUL-terminated UTF-8 strings in one buffer with the 1-based positions of NA
+  and of the non-ASCII ones; a plain list of str where small (or where a string holds NUL);
 - ``list``: ``items`` (wires), ``names`` (None for an unnamed list), ``py_type`` ("tuple");
-- ``data.frame``: ``columns`` (vector wires), ``names``, ``row_names`` (None: automatic);
+- ``data.frame``: ``columns`` (vector wires), ``names``, ``nrow``, ``row_names`` (None: automatic);
 - ``rds``: ``data`` (R serialize() bytes), ``class``;
 - ``py``: ``object`` — a Python object R only holds a reference to (handed back unchanged).
 
@@ -22,6 +26,8 @@ attributes becomes a Python scalar.
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
+
+from .buffers import mask_from_positions, numbers_from_bytes, strings_from_block, strings_list
 
 INT32_MIN, INT32_MAX = -(2 ** 31) + 1, 2 ** 31 - 1  # R's NA_integer_ is -2**31
 NUMPY_OF_R = {"logical": "bool", "integer": "int32", "double": "float64", "complex": "complex128"}
@@ -71,6 +77,8 @@ def _strings(value: Any) -> List[str]:
         return []
     if isinstance(value, str):
         return [value]
+    if isinstance(value, dict) and "text" in value:
+        return strings_list(value)
     return [str(v) for v in value]
 
 
@@ -109,20 +117,30 @@ def _values_and_mask(wire: Dict[str, Any]):
     import numpy as np
 
     rtype = wire["type"]
-    na = wire.get("na")
-    mask = np.frombuffer(bytes(na), dtype=np.uint8).astype(bool) if na is not None else None
     if rtype == "character":
-        strings = _strings(wire.get("strings"))
-        values = np.array(strings, dtype=object) if strings else np.array([], dtype=object)
-        if mask is not None:
-            values[mask] = None
-    else:
-        raw = bytes(wire.get("data") or b"")
-        dtype = {"logical": "<i4", "integer": "<i4", "double": "<f8", "complex": "<c16"}[rtype]
-        values = np.frombuffer(raw, dtype=dtype).copy()
-        if rtype == "logical":
-            values = values.astype(bool)
+        array, mask = _string_array(wire)
+        values = array.to_numpy(zero_copy_only=False)  # str objects, None where NA
+        return values.astype(object, copy=False), mask
+    values, mask = numbers_from_bytes(wire.get("data"), rtype)
+    if rtype == "complex":
+        mask = mask_from_positions(wire.get("na"), len(values))
     return values, mask
+
+
+def _string_array(wire: Dict[str, Any]):
+    """``(arrow array, mask)`` of a character wire."""
+    import pyarrow as pa
+
+    strings = wire.get("strings")
+    if isinstance(strings, dict) and "text" in strings:
+        return strings_from_block(strings)
+    items = _strings(strings)
+    mask = mask_from_positions(wire.get("na"), len(items))
+    if mask is None:
+        return pa.array(items, type=pa.large_string()), None
+    import numpy as np
+
+    return pa.array(np.array(items, dtype=object), type=pa.large_string(), mask=mask), mask
 
 
 def _vector_from_wire(wire: Dict[str, Any]) -> Any:
@@ -234,6 +252,27 @@ def _factor(codes, mask, levels: List[str], ordered: bool, wire: Dict[str, Any])
     return categorical
 
 
+# datetime.date holds years 1 to 9999: days since 1970 from -719162 to 2932896
+DATE_MIN_DAYS, DATE_MAX_DAYS = -719162, 2932896
+
+
+def _date_column(values, mask):
+    """An object column of ``datetime.date`` (None where NA or NaN), made by Arrow in one pass."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    days = np.asarray(values, dtype="float64")
+    bad = np.isnan(days) if mask is None else (mask | np.isnan(days))
+    whole = np.where(bad, 0, np.trunc(days))
+    if whole.min(initial=0) < DATE_MIN_DAYS or whole.max(initial=0) > DATE_MAX_DAYS:
+        dates = _dates(values, mask)  # beyond datetime.date: numpy's own objects, as before
+        dates = dates if getattr(dates, "ndim", 0) else [dates]
+        return pd.Series([None if pd.isna(d) else d.astype(object) for d in dates], dtype=object)
+    array = pa.array(whole.astype("int32"), type=pa.date32(), mask=bad)
+    return pd.Series(array.to_pandas(date_as_object=True), dtype=object)
+
+
 def _dates(values, mask):
     import numpy as np
 
@@ -301,13 +340,14 @@ def _column_from_wire(wire: Dict[str, Any]):
         return pd.Series([from_wire(w) for w in _as_list(wire.get("items"))], dtype=object) \
             if wire["kind"] == "list" else pd.Series([from_wire(wire)], dtype=object)
     classes = _strings(wire.get("class"))
+    if wire["type"] == "character" and not wire.get("py_dtype") and "levels" not in wire:
+        array = _string_array(wire)[0]
+        return pd.Series(array.to_pandas() if len(array) else [])  # pandas' default dtype for strings
     values, mask = _values_and_mask(wire)
     if wire.get("levels") is not None:
         return pd.Series(_factor(values, mask, _strings(wire["levels"]), "ordered" in classes, {}))
     if "Date" in classes:
-        days = _dates(values, mask)
-        days = days if getattr(days, "ndim", 0) else [days]
-        return pd.Series([None if pd.isna(d) else d.astype(object) for d in days], dtype=object)
+        return _date_column(values, mask)
     if "POSIXct" in classes and str(wire.get("py_dtype") or "").startswith("datetime64"):
         return pd.Series(_numpy_datetimes(values, mask, dict(wire, py_type="ndarray")))
     if "POSIXct" in classes:

@@ -1,5 +1,8 @@
 """Python values -> R wires (see convert.py for the wire format and the views chosen).
 
+Vectors travel as R's own memory layout (buffers.py): a column of a million numbers is one byte
+string, R's NA written in place, and strings one NUL-separated UTF-8 buffer.
+
 Anything without an R counterpart goes to R as a ``py`` reference: R code can hand it back
 unchanged (``self$y <- self$x`` stores the same Python object) or use it through reticulate.
 """
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import datetime
 from typing import Any, Dict, List, Optional
+
+from .buffers import numbers_bytes, positions_bytes, strings_block
 
 INT32_MIN, INT32_MAX = -(2 ** 31) + 1, 2 ** 31 - 1
 # The pandas dtypes R's logical, integer and double columns with NA become (convert.py).
@@ -163,8 +168,7 @@ def _timedelta_wire(values, mask) -> Dict[str, Any]:
     nat = np.isnat(values)
     mask = nat if mask is None else (mask | nat)
     seconds = np.where(mask, 0, values.astype("timedelta64[ns]").astype("int64")).astype("<f8") / 1e9
-    wire = {"kind": "vector", "type": "double", "data": bytearray(seconds.tobytes()),
-            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None,
+    wire = {"kind": "vector", "type": "double", "data": numbers_bytes(seconds, mask, "double"),
             "class": ["difftime"], "units": "secs"}
     if str(values.dtype) != "timedelta64[s]":
         wire["py_dtype"] = str(values.dtype)
@@ -172,8 +176,9 @@ def _timedelta_wire(values, mask) -> Dict[str, Any]:
     return wire
 
 
-def _vector_wire(values, mask) -> Optional[Dict[str, Any]]:
-    """A wire for a 1-d numpy array (C order, already flattened column-major by the caller)."""
+def _vector_wire(values, mask, from_pandas: bool = False) -> Optional[Dict[str, Any]]:
+    """A wire for a 1-d numpy array (C order, already flattened column-major by the caller);
+    ``from_pandas``: NaN in an object array is a missing string (pandas' marker)."""
     import numpy as np
 
     rtype = _rtype_of(values.dtype)
@@ -181,28 +186,45 @@ def _vector_wire(values, mask) -> Optional[Dict[str, Any]]:
         return None
     if rtype == "integer64":
         if len(values) and (values.max() > INT32_MAX or values.min() < INT32_MIN):
-            rtype_data = values.astype("<f8")
-            wire = {"kind": "vector", "type": "double", "data": bytearray(rtype_data.tobytes())}
+            wire = {"kind": "vector", "type": "double", "data": numbers_bytes(values, mask, "double")}
         else:
-            wire = {"kind": "vector", "type": "integer", "data": bytearray(values.astype("<i4").tobytes())}
+            wire = {"kind": "vector", "type": "integer", "data": numbers_bytes(values, mask, "integer")}
         wire["py_dtype"] = str(values.dtype)
-    elif rtype == "character":
-        items = [None if v is None else str(v) for v in values.tolist()]
-        if any(v is not None and not isinstance(v, str) for v in values.tolist()):
-            return None
-        none_mask = np.array([v is None for v in items], dtype=bool)
-        mask = none_mask if mask is None else (mask | none_mask)
-        wire = {"kind": "vector", "type": "character", "strings": ["" if v is None else v for v in items]}
-        if values.dtype.kind == "U":
+        return wire
+    if rtype == "character":
+        wire = _character_wire(values, mask, from_pandas)
+        if wire is not None and values.dtype.kind == "U":
             wire["py_dtype"] = "str"
-    else:
-        native = {"logical": "<i4", "integer": "<i4", "double": "<f8", "complex": "<c16"}[rtype]
-        wire = {"kind": "vector", "type": rtype, "data": bytearray(values.astype(native).tobytes())}
-        if values.dtype != np.dtype({"logical": "bool", "integer": "int32", "double": "float64",
-                                      "complex": "complex128"}[rtype]):
-            wire["py_dtype"] = str(values.dtype)
-    wire["na"] = bytearray(mask.astype(np.uint8).tobytes()) if mask is not None and mask.any() else None
+        return wire
+    wire = {"kind": "vector", "type": rtype, "data": numbers_bytes(values, mask, rtype)}
+    if rtype == "complex":
+        wire["na"] = positions_bytes(mask)
+    if values.dtype != np.dtype({"logical": "bool", "integer": "int32", "double": "float64",
+                                  "complex": "complex128"}[rtype]):
+        wire["py_dtype"] = str(values.dtype)
     return wire
+
+
+def _character_wire(values, mask, from_pandas: bool = False) -> Optional[Dict[str, Any]]:
+    """Strings (None or ``mask`` for NA) as one buffer; None when a value is not a string. A
+    string holding NUL (R has none) goes as a list, which R refuses as it always did."""
+    if from_pandas:
+        import pandas as pd
+
+        values = values.copy() if values.dtype == object else values.astype(object)
+        values[pd.isna(values)] = None
+    block = strings_block(values, mask)
+    if block is not None:
+        return {"kind": "vector", "type": "character", "strings": block}
+    items = values.tolist()
+    if any(v is not None and not isinstance(v, str) for v in items):
+        return None
+    import numpy as np
+
+    none = np.array([v is None for v in items], dtype=bool)
+    mask = none if mask is None else (np.asarray(mask, dtype=bool) | none)
+    return {"kind": "vector", "type": "character", "strings": ["" if v is None else v for v in items],
+            "na": positions_bytes(mask)}
 
 
 def _dates_wire(days, mask) -> Dict[str, Any]:
@@ -210,9 +232,8 @@ def _dates_wire(days, mask) -> Dict[str, Any]:
 
     nat = np.isnat(days)
     mask = nat if mask is None else (mask | nat)
-    numbers = np.where(mask, 0, days.astype("int64")).astype("<f8")
-    return {"kind": "vector", "type": "double", "data": bytearray(numbers.tobytes()),
-            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None, "class": ["Date"]}
+    numbers = np.where(mask, 0, days.astype("int64"))
+    return {"kind": "vector", "type": "double", "data": numbers_bytes(numbers, mask, "double"), "class": ["Date"]}
 
 
 def _datetime64_wire(values, mask, scalar: bool = False) -> Dict[str, Any]:
@@ -233,8 +254,7 @@ def _posix_wire(nanos, mask, tz: Optional[str]) -> Dict[str, Any]:
     import numpy as np
 
     seconds = np.where(mask, 0, nanos).astype("<f8") / 1e9
-    wire = {"kind": "vector", "type": "double", "data": bytearray(seconds.astype("<f8").tobytes()),
-            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None,
+    wire = {"kind": "vector", "type": "double", "data": numbers_bytes(seconds, mask, "double"),
             "class": ["POSIXct", "POSIXt"]}
     if tz:
         wire["tzone"] = tz
@@ -265,7 +285,7 @@ def _pandas_wire(value: Any) -> Optional[Dict[str, Any]]:
         if wire is None:
             return None
         if not isinstance(value.index, pd.RangeIndex) or value.index.start != 0 or value.index.step != 1:
-            wire["names"] = [str(i) for i in value.index]
+            wire["names"] = strings_field(value.index)
         else:
             _keep_array(wire, len(value), value.isna().to_numpy())
         return wire
@@ -289,13 +309,31 @@ def _as_bool(values):
 def _categorical_wire(cat) -> Dict[str, Any]:
     import numpy as np
 
-    codes = np.asarray(cat.codes, dtype="int64")
+    codes = np.asarray(cat.codes)
     mask = codes < 0
-    wire = {"kind": "vector", "type": "integer", "data": bytearray((codes + 1).astype("<i4").tobytes()),
-            "na": bytearray(mask.astype(np.uint8).tobytes()) if mask.any() else None,
-            "levels": [str(c) for c in cat.categories],
-            "class": ["ordered", "factor"] if cat.ordered else ["factor"]}
-    return wire
+    return factor_wire(codes, mask, [str(c) for c in cat.categories], cat.ordered)
+
+
+def factor_wire(codes, mask, levels, ordered: bool) -> Dict[str, Any]:
+    """R's factor: 1-based integer codes (``codes`` are 0-based), NA where ``mask``."""
+    import numpy as np
+
+    ones = np.asarray(codes, dtype="<i4") + 1
+    return {"kind": "vector", "type": "integer", "data": numbers_bytes(ones, mask, "integer"),
+            "levels": strings_field(levels), "class": ["ordered", "factor"] if ordered else ["factor"]}
+
+
+def strings_field(values) -> Any:
+    """Names, levels, row names: one buffer when large, a plain list when small (or when a
+    string holds NUL)."""
+    if len(values) < 64:
+        return [str(v) for v in values]
+    block = strings_block(values)
+    if block is None:  # labels that are not all strings: their str(), as for small ones
+        texts = [str(v) for v in values]
+        block = strings_block(texts)
+        return block if block is not None else texts
+    return block
 
 
 def _series_values_wire(series) -> Optional[Dict[str, Any]]:
@@ -315,10 +353,10 @@ def _series_values_wire(series) -> Optional[Dict[str, Any]]:
             wire["py_dtype"] = str(dtype)
         return wire
     mask = series.isna().to_numpy()
-    if dtype == object and series.map(lambda v: v is None or isinstance(v, datetime.date)
-                                      and not isinstance(v, datetime.datetime)).all() and len(series) \
-            and series.notna().any():
-        days = np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in series])
+    if dtype == object and _is_dates(series, mask):
+        import pyarrow as pa
+
+        days = pa.array(series.to_numpy(), type=pa.date32(), from_pandas=True).to_numpy(zero_copy_only=False)
         return _dates_wire(days, mask)
     if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(dtype, pd.StringDtype):
         numpy_kind = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
@@ -334,13 +372,24 @@ def _series_values_wire(series) -> Optional[Dict[str, Any]]:
         return wire
     if isinstance(dtype, pd.StringDtype):
         # Any string dtype maps to R character and comes back as pandas' default string dtype.
-        values = np.array([None if m else v for v, m in zip(series.tolist(), mask)], dtype=object)
-        return _vector_wire(values, mask)
+        block = strings_block(series.array, mask)
+        if block is not None:
+            return {"kind": "vector", "type": "character", "strings": block}
+        return _vector_wire(series.to_numpy(dtype=object, na_value=None), mask)
     values = series.to_numpy()
-    if values.dtype == object:
-        values = np.array([None if (m and not isinstance(v, str)) else v for v, m in zip(values, mask)], dtype=object)
-        return _vector_wire(values, None)
-    return _vector_wire(values, None)
+    return _vector_wire(values, None, from_pandas=values.dtype == object)
+
+
+def _is_dates(series, mask) -> bool:
+    """An object column of ``datetime.date`` (not datetime) with None for missing, at least one
+    date: what Arrow's date32 (and R's Date) become in pandas."""
+    import pandas as pd
+
+    if not len(series) or mask.all() or pd.api.types.infer_dtype(series, skipna=True) != "date":
+        return False
+    values = series.to_numpy()
+    return all(v is None for v in values[mask]) and not any(
+        isinstance(v, datetime.datetime) for v in values[~mask][:1])
 
 
 def _frame_wire(frame) -> Optional[Dict[str, Any]]:
@@ -352,9 +401,9 @@ def _frame_wire(frame) -> Optional[Dict[str, Any]]:
         if wire is None:
             return None
         columns.append(wire)
-    wire = {"kind": "data.frame", "columns": columns, "names": [str(c) for c in frame.columns],
+    wire = {"kind": "data.frame", "columns": columns, "names": strings_field(frame.columns),
             "nrow": int(len(frame)), "row_names": None}
     index = frame.index
     if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
-        wire["row_names"] = [str(i) for i in index]
+        wire["row_names"] = strings_field(index)
     return wire

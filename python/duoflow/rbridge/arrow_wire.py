@@ -1,0 +1,177 @@
+"""Stored data frames straight from their Arrow columns to R, without a pandas frame in between.
+
+A data frame artifact is an Arrow IPC stream (the ``arrow`` encoding). For R there is no need to
+build the pandas frame first: each Arrow column already holds the buffer R wants (numbers), or
+one pass of numpy makes it (codes + 1 for factors, days as doubles for dates, strings joined with
+NUL). The wire is exactly the one :func:`duoflow.rbridge.to_r.to_wire` makes from the pandas
+frame the artifact decodes to (same R values, same dtype notes): the pandas metadata says which
+pandas dtype each column becomes, and only columns whose conversion is written out here take this
+path; a frame with any other column (or a non-default index) goes through pandas as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from .buffers import numbers_bytes, strings_block_arrow
+from .to_r import CANONICAL_NULLABLE, _posix_wire, _vector_wire, factor_wire, strings_field
+
+NULLABLE_NUMPY = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
+                  "UInt8": "uint8", "UInt16": "uint16", "UInt32": "uint32", "UInt64": "uint64",
+                  "Float32": "float32", "Float64": "float64"}
+PLAIN_NUMPY = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+               "float32", "float64"}
+STRING_NUMPY = {"object", "str", "string"}
+
+
+def reader_wire(reader: Any, name: str) -> Optional[Dict[str, Any]]:
+    """The R wire of artifact ``name`` of a task (a :class:`TaskReader`) when it is a data frame
+    this module converts; None otherwise (the caller then converts the loaded value)."""
+    from ..datastore.cas import LEGACY_HASH
+    from ..datastore.codecs.arrow_codec import ArrowCodec
+
+    entry = reader.entry(name)
+    extra = entry.extra or {}
+    if (entry.is_inline or entry.encoding != "arrow" or entry.version > ArrowCodec.version
+            or extra.get("pandas_kind", "DataFrame") != "DataFrame" or "column_range" in extra):
+        return None
+    what = "artifact '%s' of %s" % (name, reader.pathspec)
+    payload = reader.flow_store.blobs.load(entry.sha, what, entry.hash or LEGACY_HASH)
+    import pyarrow as pa
+
+    try:
+        table = pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
+    except (pa.ArrowInvalid, OSError):
+        return None  # the pandas path reports the damage with its usual error
+    return table_wire(table)
+
+
+def table_wire(table) -> Optional[Dict[str, Any]]:
+    """The data.frame wire of an Arrow table written from pandas (None: not one this converts)."""
+    meta = table.schema.pandas_metadata
+    if not meta or not _default_index(meta.get("index_columns"), table.num_rows):
+        return None
+    described = meta.get("columns") or []
+    if len(described) != table.num_columns:
+        return None
+    names = [column.get("name") for column in described]
+    if not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        return None
+    columns: List[Dict[str, Any]] = []
+    for i, column in enumerate(described):
+        wire = column_wire(table.column(i), column)
+        if wire is None:
+            return None
+        columns.append(wire)
+    return {"kind": "data.frame", "columns": columns, "names": strings_field(names),
+            "nrow": int(table.num_rows), "row_names": None}
+
+
+def _default_index(index_columns, rows: int) -> bool:
+    """Only the automatic index (0, 1, ... stored as range metadata) means R's automatic row names."""
+    if not index_columns:
+        return rows == 0
+    if len(index_columns) != 1 or not isinstance(index_columns[0], dict):
+        return False
+    index = index_columns[0]
+    return index.get("kind") == "range" and index.get("start") == 0 and index.get("step") == 1
+
+
+def column_wire(chunked, described: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """One column's vector wire, from its Arrow data and its pandas description."""
+    import pyarrow as pa
+
+    if chunked.num_chunks > 1:
+        return None  # dictionaries may differ between chunks: let pandas unify them
+    column = chunked.chunk(0) if chunked.num_chunks else pa.array([], type=chunked.type)
+    kind = column.type
+    numpy_type = described.get("numpy_type")
+    if pa.types.is_dictionary(kind):
+        return _factor(column) if described.get("pandas_type") == "categorical" else None
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return _character(column) if numpy_type in STRING_NUMPY else None
+    if pa.types.is_date32(kind):
+        return _dates(column) if numpy_type == "object" else None
+    if pa.types.is_timestamp(kind):
+        return _timestamps(column, numpy_type)
+    if numpy_type in NULLABLE_NUMPY:
+        return _nullable(column, numpy_type)
+    if numpy_type in PLAIN_NUMPY and (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_boolean(kind)):
+        return _plain(column, numpy_type)
+    return None
+
+
+def _mask(column):
+    return column.is_null().to_numpy(zero_copy_only=False) if column.null_count else None
+
+
+def _factor(column) -> Optional[Dict[str, Any]]:
+    import pyarrow as pa
+
+    levels = column.dictionary
+    if not (pa.types.is_string(levels.type) or pa.types.is_large_string(levels.type)) or levels.null_count:
+        return None  # pandas turns other categories into str() of its own values
+    codes = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
+    return factor_wire(codes, _mask(column), levels.to_pylist(), column.type.ordered)
+
+
+def _character(column) -> Optional[Dict[str, Any]]:
+    if not len(column) or column.null_count == len(column):
+        return None  # an empty or all-missing column: pandas decides its dtype
+    block = strings_block_arrow(column)
+    return None if block is None else {"kind": "vector", "type": "character", "strings": block}
+
+
+def _dates(column) -> Optional[Dict[str, Any]]:
+    import pyarrow as pa
+
+    if not len(column) or column.null_count == len(column):
+        return None  # pandas sees no date there: an object column of None
+    days = column.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
+    return {"kind": "vector", "type": "double", "data": numbers_bytes(days, _mask(column), "double"),
+            "class": ["Date"]}
+
+
+def _timestamps(column, numpy_type) -> Optional[Dict[str, Any]]:
+    import pyarrow as pa
+
+    kind = column.type
+    tz = kind.tz
+    if tz is not None and not (tz == "UTC" or "/" in tz):
+        return None  # fixed offsets: pandas names them its own way
+    if tz is None and numpy_type != "datetime64[%s]" % kind.unit:
+        return None
+    try:
+        nanos = column.cast(pa.timestamp("ns", tz)).cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:  # beyond the nanosecond range: pandas has its own rules
+        return None
+    mask = _mask(column)
+    import numpy as np
+
+    wire = _posix_wire(nanos, np.zeros(len(nanos), dtype=bool) if mask is None else mask, tz)
+    if tz is None and numpy_type != "datetime64[ns]":
+        wire["py_dtype"] = numpy_type
+    return wire
+
+
+def _nullable(column, numpy_type) -> Optional[Dict[str, Any]]:
+    numpy_kind = NULLABLE_NUMPY[numpy_type]
+    values = column.fill_null(False if numpy_kind == "bool" else 0).to_numpy(zero_copy_only=False)
+    wire = _vector_wire(values.astype(numpy_kind, copy=False), _mask(column))
+    if wire is None:
+        return None
+    wire.pop("py_dtype", None)
+    if numpy_type not in CANONICAL_NULLABLE:  # R's NA-able types come back as these
+        wire["py_dtype"] = numpy_type
+    return wire
+
+
+def _plain(column, numpy_type) -> Optional[Dict[str, Any]]:
+    import pyarrow as pa
+
+    if column.null_count and not pa.types.is_floating(column.type):
+        return None  # pandas makes such a column float or object
+    values = column.to_numpy(zero_copy_only=False)  # a float's null is NaN, as in pandas
+    if str(values.dtype) != numpy_type:
+        return None
+    return _vector_wire(values, None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from ..datastore.artifacts import missing_artifact
+from ..datastore.records import ArtifactEntry
 from ..datastore.task_reader import TaskReader, foreach_item
 from ..exceptions import DuoflowError, MergeArtifactsError, TransitionError, UsageError
 from ..graph.model import FlowGraph, Node
@@ -74,16 +75,16 @@ class TaskState:
             return
         self._prefetched.add(name)
         entries = [reader.index.get(name) for reader in self.parents]
-        blobs.prefetch([e["sha"] for e in entries if e and "sha" in e])
+        blobs.prefetch([e.sha for e in entries if e is not None and not e.is_inline])
 
     # -- foreach ---------------------------------------------------------------------------
     def frame_value(self, frame: Dict[str, Any]) -> Any:
-        var = self.graph[frame["step"]].foreach_var
+        var = self.graph[frame.step].foreach_var
         return foreach_item(self.run.flow_store, self.run.run_id, frame, var, self._foreach_cache,
                             self.run.flow_cls._foreach_sequence)
 
     def foreach_tuples(self) -> List[Tuple[int, int, Any]]:
-        return [(f["index"], f["num_splits"], self.frame_value(f)) for f in self.foreach_stack]
+        return [(f.index, f.num_splits, self.frame_value(f)) for f in self.foreach_stack]
 
     # -- transitions -----------------------------------------------------------------------
     def record_next(self, steps: Tuple[Any, ...], foreach: Optional[str]) -> None:
@@ -128,7 +129,7 @@ class InputView:
     @property
     def index(self) -> Optional[int]:
         stack = self._reader.foreach_stack
-        return stack[-1]["index"] if stack else None
+        return stack[-1].index if stack else None
 
     @property
     def input(self) -> Any:
@@ -136,7 +137,7 @@ class InputView:
         return self._state.frame_value(stack[-1]) if stack else None
 
     def foreach_stack(self) -> List[Tuple[int, int, Any]]:
-        return [(f["index"], f["num_splits"], self._state.frame_value(f)) for f in self._reader.foreach_stack]
+        return [(f.index, f.num_splits, self._state.frame_value(f)) for f in self._reader.foreach_stack]
 
     @property
     def step_name(self) -> str:
@@ -229,18 +230,14 @@ def _merge_candidates(views, state, own, include, exclude) -> List[str]:
     return sorted(n for n in available if n not in skip)
 
 
-def _content_key(entry: dict) -> Any:
-    if "inline" in entry:
-        import json
-
-        return ("inline", entry.get("encoding"), json.dumps(entry["inline"], sort_keys=True))
-    return ("sha", entry["sha"])
+def _content_key(entry: ArtifactEntry) -> Any:
+    return entry.content_key
 
 
-def _short(entry: dict) -> str:
-    if "inline" in entry:
-        return repr(entry["inline"])
-    return "a %s (%s)" % (entry.get("type"), entry["sha"][:8])
+def _short(entry: ArtifactEntry) -> str:
+    if entry.is_inline:
+        return repr(entry.inline)
+    return "a %s (%s)" % (entry.type, entry.sha[:8])
 
 
 def _step_name(step: Any) -> str:

@@ -31,7 +31,7 @@ R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard inst/*/*)
 R_ENV := DUOFLOW_PYTHON="$(VENV_PY)" R_LIBS="$(RLIB)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-r r-system run test test-python test-r check bench bench-smoke clean
+.PHONY: help install install-r r-system run test test-python test-unit test-r check bench bench-smoke clean
 
 help: ## List the targets.
 	@echo 'Usage: make TARGET [PYTHON=python3] [VENV=.venv]'
@@ -84,6 +84,9 @@ test: test-python test-r check ## Run every test suite (Python, then R), then R 
 
 test-python: install install-r ## Run the Python tests (pytest; the cross-language ones run R flows).
 	$(R_ENV) "$(VENV_PY)" -m pytest tests/python -q $(PYTEST_ARGS)
+
+test-unit: ## Run the unit tier only (tests/python/unit: the scheduler's decisions and the records, in-process, a few seconds).
+	"$(VENV_PY)" -m pytest tests/python/unit -q $(PYTEST_ARGS)
 
 test-r: install install-r ## Run the R tests (testthat, against the installed R package).
 	$(R_ENV) Rscript tests/run-r-tests.R

@@ -129,3 +129,14 @@ def test_an_unknown_signal_number_is_given_bare():
 def test_an_early_exit_gives_the_exit_code(code):
     assert policy.exit_reason(node_with(), code, timed_out=False) == (
         "TaskExited", "The task exited before finishing (exit code %d)" % code)
+
+
+def test_retry_counts_given_as_r_numbers_work_the_same():
+    # R's spec holds numbers as doubles: retry(times = 2) arrives as 2.0
+    node = linear_graph("work", work={"decorators": [{"name": "retry", "attributes": {"times": 2.0}}]})["work"]
+    assert actions(node, range(3)) == [RETRY, RETRY, FAIL]
+
+
+def test_a_missing_pause_means_no_wait():
+    node = linear_graph("work", work={"decorators": [{"name": "retry", "attributes": {"times": 1}}]})["work"]
+    assert policy.after_failure(node, 0, False) == AfterFailure(RETRY, 0.0)

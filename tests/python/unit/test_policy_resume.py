@@ -200,3 +200,15 @@ def test_a_join_is_cloned_only_when_every_input_was():
     origin = {key: "join-origin"}
     assert policy.clone_source("join", ["a/2", "b/3"], key, set(), {"a/2"}, origin) is None
     assert policy.clone_source("join", ["a/2", "b/3"], key, set(), {"a/2", "b/3"}, origin) == "join-origin"
+
+
+def test_a_crashed_newest_run_is_resumed():
+    assert policy.latest_resumable("F", [("5", "crashed", 99), ("4", "failed", 1)]) == "5"
+
+
+def test_a_foreach_over_another_list_is_a_change():
+    old = spec_steps(foreach_graph())
+    new = graph_of(("start", ["work"], {"foreach": "rows"}), ("work", ["join"]),
+                   ("join", ["end"], {"join": True}), ("end", []))
+    assert policy.graph_changes(new, old, {"start"}) == [
+        "step 'start' went to work (foreach over 'items'); now it goes to work (foreach over 'rows')"]

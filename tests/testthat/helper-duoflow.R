@@ -31,14 +31,20 @@ run_script <- function(flow, args = "run", dir = flow_dir(), env = character()) 
 describe <- function(result) paste0("exit ", result$status, "\n--- stdout ---\n", result$stdout,
                                      "\n--- stderr ---\n", result$stderr)
 
+# The bridge's test-only functions (duoflow.rbridge.testing), once Python is configured.
+testing <- function() {
+  duoflow:::bridge()
+  reticulate::import("duoflow.rbridge.testing", convert = TRUE)
+}
+
 # An artifact of a step's first task, read through the Python core.
 artifact <- function(result, flow, step, name, run_id = result$run_id) {
-  duoflow:::from_wire(duoflow:::bridge()$read_artifact(result$store, flow, run_id, step, name))
+  duoflow:::from_wire(testing()$read_artifact(result$store, flow, run_id, step, name))
 }
 
 # R value -> Python view -> stored -> loaded -> R value.
 roundtrip <- function(x) {
-  duoflow:::from_wire(duoflow:::bridge()$store_roundtrip(duoflow:::to_wire(x)))
+  duoflow:::from_wire(testing()$store_roundtrip(duoflow:::to_wire(x)))
 }
 
-python_type <- function(x) duoflow:::bridge()$python_view(duoflow:::to_wire(x))$type
+python_type <- function(x) testing()$python_view(duoflow:::to_wire(x))$type

@@ -27,7 +27,7 @@ for (row in fixture_rows()) {
     r <- row
     test_that(sprintf("fixture row %s reads in R as documented", r$name), {
       store <- file.path(fixture_root(), "store", "RoundTrip")
-      got <- duoflow:::from_wire(duoflow:::bridge()$read_fixture(store, r$name))
+      got <- duoflow:::from_wire(testing()$read_fixture(store, r$name))
       expected <- eval(parse(text = r$r_view))
       if (identical(r$r_compare, "call1")) {
         expect_identical(got(1), expected(1))

@@ -62,5 +62,5 @@ test_that("Python sees R values as the table says", {
   expect_identical(python_type(rows$frame), "pandas.DataFrame")
   expect_identical(python_type(rows$posixct_tz), "pandas.Timestamp")
   expect_identical(python_type(lm(dist ~ speed, cars)), "duoflow.datastore.codecs.robject.RObject")
-  expect_match(duoflow:::bridge()$python_view(duoflow:::to_wire(matrix(1:6, 2)))$repr, "[[1, 3, 5],", fixed = TRUE)
+  expect_match(testing()$python_view(duoflow:::to_wire(matrix(1:6, 2)))$repr, "[[1, 3, 5],", fixed = TRUE)
 })

@@ -65,7 +65,7 @@ test_that("an R flow runs on S3 (--datastore s3) and is read back from there", {
   expect_identical(result$status, 0L, info = describe(result))
   expect_match(result$stdout, root, fixed = TRUE)
   read <- function(step, name) {
-    duoflow:::from_wire(duoflow:::bridge()$read_artifact(root, "ShapesFlow", result$run_id, step, name))
+    duoflow:::from_wire(testing()$read_artifact(root, "ShapesFlow", result$run_id, step, name))
   }
   expect_identical(read("end", "alpha_seen"), 0.5)
   expect_identical(read("join_groups", "totals"), c(4, 2))

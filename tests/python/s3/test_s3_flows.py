@@ -39,7 +39,7 @@ def test_graph_shapes_run_on_s3_and_read_back(s3_flow, s3, bucket, s3_root, flow
     task = run[step].task
     for artifact, value in expected.items():
         assert task[artifact].data == value
-    # The layout of DESIGN.md section 2, under the prefix.
+    # The layout of docs/architecture.md, under the prefix.
     stored = keys(s3, bucket, "store/%s/" % name)
     run_prefix = "store/%s/runs/%s/" % (name, result.run_id)
     assert run_prefix + "run.json" in stored
@@ -103,11 +103,11 @@ def test_tags_logs_dump_and_code_snapshot_on_s3(s3_flow, s3_root):
 
 
 def test_r_client_entry_point_reads_s3(s3_flow, s3_root):
-    from duoflow.rbridge import api
+    from duoflow.rbridge import testing
 
     result = s3_flow("linear_flow.py", "run")
     assert result.returncode == 0, result.describe()
-    wire = api.read_artifact(s3_root, "LinearFlow", result.run_id, "end", "x")
+    wire = testing.read_artifact(s3_root, "LinearFlow", result.run_id, "end", "x")
     assert "3" in json.dumps(wire, default=str)
 
 

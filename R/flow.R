@@ -74,6 +74,10 @@ is_identifier <- function(x) {
   is.character(x) && length(x) == 1L && !is.na(x) && grepl("^[A-Za-z][A-Za-z0-9_]*$", x)
 }
 
+# R's reserved words (if, function, TRUE, NULL, next, ...: see ?Reserved): valid-looking names
+# that R code cannot write after `$`. make.names() is R's own test for them.
+is_r_reserved_word <- function(x) is_identifier(x) && make.names(x) != x
+
 # Names that would shadow what every step's self offers (as in the Python core).
 reserved_names <- c("next", "input", "index", "foreach_stack", "merge_artifacts")
 

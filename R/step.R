@@ -6,7 +6,10 @@
 #'
 #' @param flow A flow from [metaflow()].
 #' @param ... Decorators for this step, e.g. [retry()].
-#' @param step The step's name. Every flow has a `"start"` and an `"end"` step.
+#' @param step The step's name. Every flow has a `"start"` and an `"end"` step. A step is named
+#'   from R (`inputs$name` in a join) and from Python (a method of the flow), so its name can be
+#'   neither an R reserved word (`if`, `function`, `TRUE`, `NULL`, ...) nor a Python keyword
+#'   (`class`, `def`, `None`, ...).
 #' @param r_function `function(self)`, or `function(self, inputs)` for a join; `NULL` for a step
 #'   that only moves on.
 #' @param foreach Name of an artifact to fan out over: the next step runs once per element, with
@@ -51,6 +54,11 @@ check_step_name <- function(step, flow) {
   if (!is_identifier(step)) {
     duoflow_abort("invalid_graph", sprintf("%s is not a valid step name", format_value(step)),
                   hint = "Use letters, digits and underscores, starting with a letter.")
+  }
+  if (is_r_reserved_word(step)) {
+    duoflow_abort("invalid_graph", sprintf("'%s' is a reserved word in R and cannot name a step", step),
+                  sprintf("A join reads each input as inputs$<step>, and inputs$%s is not valid R.", step),
+                  sprintf("Rename the step, e.g. '%s_step'.", tolower(step)))
   }
   if (step %in% reserved_names) {
     duoflow_abort("invalid_graph", sprintf("'%s' is a reserved name and cannot name a step", step),

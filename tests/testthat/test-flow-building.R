@@ -60,7 +60,40 @@ test_that("duplicate, invalid and reserved step names are refused", {
   expect_error(step(flow, step = "my step", next_step = "end"), "not a valid step name",
                class = "duoflow_error_invalid_graph")
   expect_error(step(flow, step = "next", next_step = "end"), "reserved", class = "duoflow_error_invalid_graph")
+  expect_error(step(flow, step = "input", next_step = "end"), "reserved", class = "duoflow_error_invalid_graph")
   expect_error(metaflow("bad name"), "not a valid flow name", class = "duoflow_error_invalid_graph")
+})
+
+test_that("R's reserved words cannot name a step, and say why and what to do", {
+  flow <- metaflow("F") %>% step(step = "start", r_function = hello, next_step = "end")
+  for (word in c("if", "else", "function", "for", "while", "repeat", "break", "next", "TRUE", "FALSE",
+                 "NULL", "NA", "Inf", "NaN", "NA_integer_", "in")) {
+    err <- expect_error(step(flow, step = word, next_step = "end"), class = "duoflow_error_invalid_graph",
+                        info = word)
+    expect_identical(err$headline, sprintf("'%s' is a reserved word in R and cannot name a step", word))
+    expect_match(conditionMessage(err), sprintf("inputs$%s is not valid R", word), fixed = TRUE)
+    expect_identical(err$hint, sprintf("Rename the step, e.g. '%s_step'.", tolower(word)))
+  }
+  # Names R and Python both accept stay allowed (class is left to the core: see below).
+  for (name in c("T", "F", "self", "inputs", "data", "return", "class_step", "TRUE_step")) {
+    expect_s3_class(step(flow, step = name, next_step = "end"), "duoflow_flow")
+  }
+})
+
+test_that("a Python keyword cannot name a step: the core says why, with no bogus line 0", {
+  dir <- flow_dir()
+  writeLines(c("library(duoflow)",
+               "metaflow('KeywordFlow') %>%",
+               "  step(step = 'start', r_function = function(self) self$x <- 1, next_step = 'class') %>%",
+               "  step(step = 'class', next_step = 'end') %>%",
+               "  step(step = 'end') %>% run()"), file.path(dir, "keyword.R"))
+  checked <- run_script("keyword.R", "check", dir = dir)
+  expect_identical(checked$status, 2L, info = describe(checked))
+  expect_match(checked$stderr, paste0("keyword.R  'class' is a Python keyword, so it cannot name a step: each step ",
+                                      "is a method of the flow's Python class"), fixed = TRUE)
+  expect_match(checked$stderr, "Rename the step, e.g. 'class_step'.", fixed = TRUE)
+  expect_false(grepl(":0", checked$stderr, fixed = TRUE), info = checked$stderr)
+  expect_false(grepl("letters, digits and underscores", checked$stderr, fixed = TRUE))
 })
 
 test_that("foreach needs one next step and an artifact name", {

@@ -1,8 +1,8 @@
 """The flow graph: steps and their transitions, as plain data.
 
 A :class:`FlowGraph` is built from a Python ``FlowSpec`` class (``from_python``) or from a spec
-dict that the R package writes (``FlowGraph.from_spec``); the runtime, validation and display
-only ever see this model.
+dict (``FlowGraph.from_spec``, the one loader of specs: the R package's flows and the graphs that
+runs record); the runtime, validation and display only ever see this model.
 """
 
 from __future__ import annotations
@@ -21,8 +21,13 @@ class Problem:
     line: int = 0
 
     def __str__(self) -> str:
-        where = "%s:%d" % (os.path.basename(self.file) or "<flow>", self.line)
-        return "%s  %s" % (where, self.message)
+        return "%s  %s" % (_location(self.file, self.line), self.message)
+
+
+def _location(file: str, line: int) -> str:
+    """``flow.py:12``, or ``flow.R`` when the line is unknown (0: an R step has no source line)."""
+    name = os.path.basename(file) or "<flow>"
+    return "%s:%d" % (name, line) if line else name
 
 
 @dataclass
@@ -82,7 +87,7 @@ class Node:
     def where(self, use_next_line: bool = False) -> str:
         """``file.py:LINE`` of the step (or of its ``self.next`` call)."""
         line = self.next_lineno if use_next_line and self.next_lineno else self.lineno
-        return "%s:%d" % (os.path.basename(self.file) or "<flow>", line)
+        return _location(self.file, line)
 
     def to_spec(self) -> dict:
         return {
@@ -97,19 +102,23 @@ class Node:
         }
 
     @classmethod
-    def from_spec(cls, data: dict) -> "Node":
+    def from_spec(cls, data: dict, file: str = "") -> "Node":
+        """A step from its spec; ``file`` is where it is defined when the spec does not say."""
+        targets = data.get("next") or []
+        if isinstance(targets, str):  # one target written without a list
+            targets = [targets]
         return cls(
             name=data["name"],
-            out_funcs=list(data.get("next") or []),
+            out_funcs=[str(t) for t in targets],
             foreach_var=data.get("foreach") or None,
             is_join=bool(data.get("join")),
             doc=data.get("doc") or "",
-            file=data.get("file") or "",
+            file=data.get("file") or file,
             lineno=int(data.get("line") or 0),
             next_lineno=int(data.get("line") or 0),
             decorators=[Decorator(d["name"], dict(d.get("attributes") or {}))
                         for d in data.get("decorators") or []],
-            has_next=bool(data.get("next")) or data["name"] == "end",
+            has_next=bool(targets) or data["name"] == "end",
         )
 
 
@@ -169,14 +178,19 @@ class FlowGraph:
 
     @classmethod
     def from_spec(cls, spec: dict) -> "FlowGraph":
+        """The graph of a spec (what :meth:`to_spec` writes, or what the R package builds).
+
+        A step defined twice is a parse problem; every other rule is left to validation.
+        """
         graph = cls(name=spec["name"], file=spec.get("file") or "", doc=spec.get("doc") or "")
         for step in spec.get("steps") or []:
-            node = Node.from_spec(step)
+            node = Node.from_spec(step, graph.file)
             if node.name in graph.nodes:
                 first = graph.nodes[node.name]
+                lines = " (lines %d and %d)" % (first.lineno, node.lineno) if node.lineno else ""
                 graph.parse_problems.append(Problem(
-                    "step '%s' is defined twice (lines %d and %d). Give each step its own name."
-                    % (node.name, first.lineno, node.lineno), node.file, node.lineno))
+                    "step '%s' is defined twice%s. Give each step its own name." % (node.name, lines),
+                    node.file, node.lineno))
                 continue
             graph.nodes[node.name] = node
         return graph

@@ -6,6 +6,7 @@ report; structural analysis runs only when the graph is sound enough for it to m
 
 from __future__ import annotations
 
+import keyword
 from typing import Callable, List
 
 from ..decorators import SPECS as DECORATOR_SPECS
@@ -34,6 +35,12 @@ def rule_step_names(graph: FlowGraph) -> List[Problem]:
             problems.append(Problem(
                 "'%s' is a reserved name and cannot name a step (it is an attribute of every flow). "
                 "Rename the step." % node.name, node.file, node.lineno))
+        elif keyword.iskeyword(node.name):
+            problems.append(Problem(
+                "'%s' is a Python keyword, so it cannot name a step: each step is a method of the "
+                "flow's Python class, and Python code could not name it (self.%s is a syntax error). "
+                "Rename the step, e.g. '%s_step'." % (node.name, node.name, node.name.lower()),
+                node.file, node.lineno))
         elif not is_valid_name(node.name) or node.name.startswith("_"):
             problems.append(Problem(
                 "'%s' is not a valid step name: use letters, digits and underscores, starting "

@@ -1,8 +1,9 @@
 """An R flow spec (plain data) plus its R functions -> a FlowSpec class the engine runs.
 
 The spec is what the R package builds from ``metaflow() %>% step() %>% ...``: no source code is
-generated; the graph comes from the spec and each step calls its R function, then moves on along
-the transitions the spec declares (R steps never call ``next``).
+generated; the graph comes from the spec (through ``FlowGraph.from_spec``, the one spec loader)
+and each step calls its R function, then moves on along the transitions the spec declares (R
+steps never call ``next``).
 """
 
 from __future__ import annotations
@@ -30,24 +31,20 @@ def _as_list(value: Any) -> List[Any]:
         return []
     if isinstance(value, (list, tuple)):
         return list(value)
-    if isinstance(value, dict):
+    if isinstance(value, dict):  # a named R list
         return list(value.values())
     return [value]
 
 
-def graph_from_spec(spec: Dict[str, Any], file: str) -> FlowGraph:
-    """The FlowGraph of an R spec (duplicate names, unknown steps etc. are left to validation)."""
-    graph = FlowGraph(name=spec["name"], file=file, doc=spec.get("doc") or "")
+def graph_spec(spec: Dict[str, Any], file: str) -> Dict[str, Any]:
+    """An R spec as ``FlowGraph.from_spec`` reads it: R's values made Python's (one next step
+    arrives as a string, a named list as a dict, whole numbers as doubles), decorators checked and
+    completed with their defaults, and ``file`` where steps without a source line are defined."""
+    steps = []
     for step in _as_list(spec.get("steps")):
-        decorators = [_decorator(step["name"], d) for d in _as_list(step.get("decorators"))]
-        node = Node(name=step["name"], out_funcs=[str(s) for s in _as_list(step.get("next"))],
-                    foreach_var=step.get("foreach") or None, is_join=bool(step.get("join")),
-                    doc=step.get("doc") or "", file=step.get("file") or file,
-                    lineno=int(step.get("line") or 0), decorators=decorators)
-        node.next_lineno = node.lineno
-        node.has_next = bool(node.out_funcs) or node.name == "end"
-        graph.nodes[node.name] = node
-    return graph
+        decorators = [_decorator(step["name"], d).to_spec() for d in _as_list(step.get("decorators"))]
+        steps.append(dict(step, next=_as_list(step.get("next")), decorators=decorators))
+    return dict(spec, file=file, steps=steps)
 
 
 def _decorator(step: str, data: Dict[str, Any]) -> Decorator:
@@ -111,7 +108,7 @@ class RFlowSpec(FlowSpec):
 
 def flow_class(spec: Dict[str, Any], functions: Dict[str, Callable], file: str) -> type:
     """A FlowSpec subclass for an R spec; ``functions`` maps step names to R callables."""
-    graph = graph_from_spec(spec, file)
+    graph = FlowGraph.from_spec(graph_spec(spec, file))
     attrs: Dict[str, Any] = {"__module__": "duoflow.rbridge.flows", "__doc__": spec.get("doc") or None,
                              "_duoflow_graph": graph, "_duoflow_r_spec": spec}
     for data in _as_list(spec.get("parameters")):

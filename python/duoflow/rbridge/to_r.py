@@ -38,7 +38,7 @@ def to_wire(value: Any) -> Dict[str, Any]:
         return _scalar("complex", value)
     if isinstance(value, str):
         return {"kind": "vector", "type": "character", "strings": [value], "na": None}
-    if isinstance(value, (bytes, bytearray)):
+    if isinstance(value, (bytes, bytearray, memoryview)):  # memoryview: a stored view (bytes encoding)
         return {"kind": "raw", "data": bytearray(value)}
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         import numpy as np

@@ -6,7 +6,8 @@ wins). The encodings (stable names; each codec's ``version`` is its format versi
 
 ==============  ==========================================================================
 ``rds``         R-native values (:class:`RObject`, rpy2 objects): R's serialize() bytes
-``json``        None, bool, int, float, complex, str, bytes, list, tuple, dict, set:
+``bytes``       bytes (beyond what the index inlines), bytearray, memoryview: the raw bytes
+``json``        None, bool, int, float, complex, str, small bytes, list, tuple, dict, set:
                 tagged JSON, inlined in the artifact index when small; containers holding
                 arrays or frames keep those as parts stored by their own codecs
 ``ndarray``     numpy arrays and scalars: .npy header + raw memory, loaded without a copy
@@ -24,6 +25,7 @@ from typing import Any, Dict, List, Optional
 from ...exceptions import ArtifactDecodeError
 from .arrow_codec import ArrowCodec
 from .base import Buffer, Codec, Encoded, python_type_name
+from .bytes_codec import BytesCodec
 from .json_codec import JsonCodec
 from .ndarray_codec import NdarrayCodec
 from .pickle_codec import CloudpickleCodec
@@ -95,6 +97,7 @@ def decode_value(payload: Optional[Buffer], entry: dict) -> Any:
 
 # Cheapest and most specific first; each accepts() is a type check that imports nothing.
 register(RdsCodec())
+register(BytesCodec())
 register(JsonCodec(encode_part=encode_part, decode_part=lambda payload, entry: decode_value(payload, entry)))
 register(NdarrayCodec())
 register(ArrowCodec())

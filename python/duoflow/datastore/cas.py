@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Tuple
 
 from ..exceptions import ArtifactDecodeError
+from . import pages
 from .storage.local import LocalStorage
 from .storage.protocol import iter_chunks
 
@@ -51,28 +52,83 @@ def digest(data, name: str = HASH) -> str:
     return hasher.hexdigest()
 
 
+# Bytes hashed per step when verifying a stored blob (its mapped pages are released after each).
+_VERIFY_CHUNK = 8 << 20
+_ABSENT, _INTACT, _DAMAGED = "absent", "intact", "damaged"
+# A stored blob up to this size is checked with one read (open + read locally, one GET on S3);
+# a larger one by its size first (a stat, a HEAD), so a wrong size costs no read at all.
+_READ_WHOLE_UP_TO = 64 << 10
+
+
+def digest_and_release(view: memoryview, name: str = HASH) -> str:
+    """The digest of a blob read only to check it: when ``view`` maps a file, its pages are
+    released from this process as they are hashed (they stay in the page cache), so checking a
+    large blob does not add its size to the memory of the task that stores the value."""
+    source = pages.mapped_file(view)
+    hasher = new_hasher(name, view.nbytes)
+    for start in range(0, view.nbytes, _VERIFY_CHUNK):
+        chunk = view[start:start + _VERIFY_CHUNK]
+        hasher.update(chunk)
+        pages.release(source, start, chunk.nbytes)
+        chunk.release()
+    view.release()
+    return hasher.hexdigest()
+
+
 class BlobStore:
     """``<flow>/blobs/ab/abcdef...``: immutable, deduplicated, checked on every load."""
 
     def __init__(self, storage: LocalStorage, flow: str):
         self.storage = storage
         self.prefix = "%s/blobs" % flow
+        # Keys this process stored or verified: a value stored twice (by one task, or a join that
+        # passes its inputs' values on) is checked once.
+        self._checked: set = set()
 
     def key(self, sha: str) -> str:
         return "%s/%s/%s" % (self.prefix, sha[:2], sha)
 
     def save(self, payload) -> Tuple[str, int]:
         """Store a payload (a buffer or buffers); returns ``(address, size)``, the address being
-        the payload's :data:`HASH` digest."""
+        the payload's :data:`HASH` digest.
+
+        A blob already at that address is trusted only once it checks out (size, then hash): a
+        damaged one (a flipped byte, a truncated copy) is replaced atomically by the payload, so
+        storing a value again repairs its blob instead of pointing one more task at bad bytes.
+        """
         chunks = list(iter_chunks(payload))
         size = sum(memoryview(chunk).nbytes for chunk in chunks)
         hasher = new_hasher(HASH, size)
         for chunk in chunks:
             hasher.update(chunk)
         sha = hasher.hexdigest()
-        # An existing blob has the same content by construction: never write it again.
-        self.storage.write(self.key(sha), chunks, overwrite=False)
+        key = self.key(sha)
+        if key in self._checked:  # written or verified by this process already
+            return sha, size
+        state = self._stored_state(key, sha, size)
+        if state is _ABSENT:
+            self.storage.write(key, chunks, overwrite=False)  # (S3: uploaded in the background)
+        elif state is _DAMAGED:
+            self.storage.write(key, chunks, overwrite=True)  # temp file + rename; one put on S3
+        self._checked.add(key)
         return sha, size
+
+    def _stored_state(self, key: str, sha: str, size: int) -> str:
+        """Whether the blob at ``key`` is absent, intact, or damaged: its size first, then, when
+        the size is right, the hash of the stored bytes themselves (on S3 the object, not the
+        local read cache, which can hold a good copy of a damaged object)."""
+        try:
+            if size <= _READ_WHOLE_UP_TO:  # one read answers all three questions
+                data = memoryview(self.storage.read(key))
+                if data.nbytes != size:
+                    return _DAMAGED
+            else:
+                if self.storage.size(key) != size:  # a stat, a HEAD on S3
+                    return _DAMAGED
+                data = memoryview(self.storage.read(key)) if self.storage.fetches_blobs else self.storage.map(key)
+        except FileNotFoundError:
+            return _ABSENT
+        return _INTACT if digest_and_release(data, HASH) == sha else _DAMAGED
 
     @property
     def fetches(self) -> bool:
@@ -103,6 +159,7 @@ class BlobStore:
             raise ArtifactDecodeError(
                 "The stored data of %s is corrupt" % what,
                 ["Blob %s (%d bytes) does not match its %s checksum." % (sha, view.nbytes, hash_name)],
-                "The file was changed or truncated after it was written; re-run the step "
-                "that produced it.")
+                "The file was changed or truncated after it was written. Re-run the step that "
+                "produced it (e.g. `resume STEP` from that step): storing the value again "
+                "repairs the blob.")
         return view

@@ -80,12 +80,13 @@ class Scheduler:
 
     # -- launching ---------------------------------------------------------------------------
     def _enqueue(self, task: policy.NewTask) -> None:
+        step, inputs, split_index = task
         self.task_count += 1
-        request = TaskRequest(task.step, str(self.task_count), list(task.inputs), task.split_index)
+        request = TaskRequest(step, str(self.task_count), list(inputs), split_index)
         if self.cloner is not None and self._clone(request):
             return
         self.pending.append(request)
-        self.display.task_queued(task.step)
+        self.display.task_queued(step)
 
     def _clone(self, request: TaskRequest) -> bool:
         """Reuse the origin run's task for this request when resume allows it."""

@@ -7,6 +7,10 @@ NUL). The wire is exactly the one :func:`duoflow.rbridge.to_r.to_wire` makes fro
 frame the artifact decodes to (same R values, same dtype notes): the pandas metadata says which
 pandas dtype each column becomes, and only columns whose conversion is written out here take this
 path; a frame with any other column (or a non-default index) goes through pandas as before.
+
+One difference, on purpose: a NaN stored in a nullable float column (R's NaN in a double column
+that also has NA) reaches R as NaN, as R wrote it; pandas 3 counts such a NaN as missing, so
+converting the pandas frame would have made it NA.
 """
 
 from __future__ import annotations

@@ -257,7 +257,8 @@ DATE_MIN_DAYS, DATE_MAX_DAYS = -719162, 2932896
 
 
 def _date_column(values, mask):
-    """An object column of ``datetime.date`` (None where NA or NaN), made by Arrow in one pass."""
+    """An object column of ``datetime.date`` (None where NA or NaN), made by Arrow in one pass,
+    and that Arrow ``date32`` array (None when the dates are beyond ``datetime.date``)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -268,9 +269,9 @@ def _date_column(values, mask):
     if whole.min(initial=0) < DATE_MIN_DAYS or whole.max(initial=0) > DATE_MAX_DAYS:
         dates = _dates(values, mask)  # beyond datetime.date: numpy's own objects, as before
         dates = dates if getattr(dates, "ndim", 0) else [dates]
-        return pd.Series([None if pd.isna(d) else d.astype(object) for d in dates], dtype=object)
+        return pd.Series([None if pd.isna(d) else d.astype(object) for d in dates], dtype=object), None
     array = pa.array(whole.astype("int32"), type=pa.date32(), mask=bad)
-    return pd.Series(array.to_pandas(date_as_object=True), dtype=object)
+    return pd.Series(array.to_pandas(date_as_object=True), dtype=object), array
 
 
 def _dates(values, mask):
@@ -318,16 +319,25 @@ def _datetimes(values, mask, tzone, wire):
 def _frame_from_wire(wire: Dict[str, Any]):
     import pandas as pd
 
+    from .frame_tables import register_table
+
     names = _strings(wire.get("names"))
     columns = {}
-    for name, column in zip(names, _as_list(wire.get("columns"))):
-        columns[name] = _column_from_wire(column)
+    arrays = {}
+    for i, (name, column) in enumerate(zip(names, _as_list(wire.get("columns")))):
+        if column.get("kind") == "vector" and "Date" in _strings(column.get("class")) and column.get("levels") is None:
+            columns[name], arrays[i] = _date_column(*_values_and_mask(column))  # arrays[i]: date32
+        else:
+            columns[name] = _column_from_wire(column)
+    arrays = {i: a for i, a in arrays.items() if a is not None}
     frame = pd.DataFrame(columns)
     if not names:
         frame = pd.DataFrame(index=range(int(wire.get("nrow") or 0)))
     row_names = wire.get("row_names")
     if row_names is not None:
         frame.index = pd.Index(_strings(row_names))
+    elif len(names) == len(set(names)):
+        register_table(frame, arrays)
     return frame
 
 
@@ -347,7 +357,7 @@ def _column_from_wire(wire: Dict[str, Any]):
     if wire.get("levels") is not None:
         return pd.Series(_factor(values, mask, _strings(wire["levels"]), "ordered" in classes, {}))
     if "Date" in classes:
-        return _date_column(values, mask)
+        return _date_column(values, mask)[0]
     if "POSIXct" in classes and str(wire.get("py_dtype") or "").startswith("datetime64"):
         return pd.Series(_numpy_datetimes(values, mask, dict(wire, py_type="ndarray")))
     if "POSIXct" in classes:

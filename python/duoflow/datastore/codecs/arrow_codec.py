@@ -19,6 +19,7 @@ import sys
 from typing import Any, Optional
 
 from . import compression, tagged
+from .arrow_prebuilt import prebuilt
 from .base import Buffer, Codec, Encoded, bad_payload, python_type_name
 from .pandas_support import (column_ok, frame_ok, object_markers, r_class_of_dtype,
                              restore_objects, series_name)
@@ -45,9 +46,10 @@ class ArrowCodec(Codec):
                 self.encoding, self.version, python_type_name(value), inline=inline,
                 r_class="integer", extra={"pandas_kind": kind})
         extra: dict = {"pandas_kind": kind}
+        built = prebuilt(value) if kind == "DataFrame" else None  # a frame from R (rbridge)
         if kind == "DataFrame":
             frame = value
-            if not frame_ok(frame):
+            if built is None and not frame_ok(frame):
                 return None
         else:
             column = _as_series(value, kind)
@@ -59,13 +61,13 @@ class ArrowCodec(Codec):
             frame = column.to_frame(name=series_name(value))
         if type(frame.columns) is pd.RangeIndex:  # Arrow would give an Int64 Index back
             extra["column_range"] = [frame.columns.start, frame.columns.stop, frame.columns.step]
-        markers = object_markers(frame)
+        markers = built.markers if built else object_markers(frame)
         if markers:
             extra["objects"] = markers
         import pyarrow as pa
 
         try:
-            payload, method = _write_ipc(frame)
+            payload, method = _write_ipc(frame, built.table if built else None)
         except (pa.ArrowException, TypeError, ValueError):  # pyarrow refused a value (attrs, ...)
             return None
         if method:
@@ -145,11 +147,13 @@ def _vector_class(value, kind: str) -> str:
 
 # -- Arrow IPC ----------------------------------------------------------------------------------
 
-def _write_ipc(frame):
-    """The IPC stream of ``frame`` (a view of pyarrow's buffer, no copy) and the compression used."""
+def _write_ipc(frame, table=None):
+    """The IPC stream of ``frame`` (a view of pyarrow's buffer, no copy) and the compression used
+    (``table``: the frame's Arrow table when it is already built)."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame, preserve_index=None)
+    if table is None:
+        table = pa.Table.from_pandas(frame, preserve_index=None)
     method = _choose_compression(table)
     return _ipc_bytes(table, method), method
 

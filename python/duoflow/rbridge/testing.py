@@ -61,10 +61,12 @@ def read_fixture(store_dir: str, name: str) -> Dict[str, Any]:
     """An artifact of the shared round-trip fixtures (tests/fixtures/roundtrip/store), as a wire."""
     from ..datastore.artifacts import load_value
     from ..datastore.cas import BlobStore
+    from ..datastore.records import artifact_index_from_json
     from ..datastore.storage.local import LocalStorage
 
     flow = os.path.basename(os.path.normpath(store_dir))
-    with open(os.path.join(store_dir, "artifacts.json")) as handle:
-        entry = json.load(handle)[name]
+    index_file = os.path.join(store_dir, "artifacts.json")
+    with open(index_file) as handle:
+        entry = artifact_index_from_json(json.load(handle), index_file)[name]
     blobs = BlobStore(LocalStorage(os.path.dirname(os.path.normpath(store_dir))), flow)
     return _detached(to_wire(load_value(blobs, name, entry, "fixture %s" % name)))

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
 
 from ..datastore.flow_store import FlowStore
+from ..datastore.reader import FlowReader
 from ..datastore.records import FrameRecord, RunRecord, TaskRecord
-from ..datastore.run_info import run_status
 from ..exceptions import NotFoundError, UsageError
 from ..graph.model import FlowGraph
 from . import policy
@@ -35,31 +35,27 @@ class ResumePlan:
 
 
 def latest_resumable_run(flow_store: FlowStore) -> str:
-    """The newest run of the flow that is not still running."""
-    runs = flow_store.run_ids()
-    if not runs:
-        raise NotFoundError("%s has no runs to resume in %s" % (flow_store.flow, flow_store.storage.root),
+    """The newest run of the flow that is not still running (a run whose record is damaged is
+    passed over: there is nothing to resume from)."""
+    reader = FlowReader(flow_store)
+    if not reader.run_ids():
+        raise NotFoundError("%s has no runs to resume in %s" % (flow_store.flow, reader.root),
                             hint="Start one with the run command.")
-    run_id = policy.latest_resumable(flow_store.flow, (_run_state(flow_store, r) for r in reversed(runs)))
+    states = ((r.run_id, None, None) if r.damaged else (r.run_id, reader.status(r.record), r.record.pid)
+              for r in reader.runs())
+    run_id = policy.latest_resumable(flow_store.flow, states)
     if run_id is None:
         raise NotFoundError("%s has no finished runs to resume" % flow_store.flow)
     return run_id
 
 
-def _run_state(flow_store: FlowStore, run_id: str) -> Tuple[str, Optional[str], Any]:
-    info = flow_store.read_run_or_none(run_id)
-    if info is None:  # a run being created right now
-        return run_id, None, None
-    return run_id, run_status(info), info.pid
-
-
 def plan_resume(flow_store: FlowStore, graph: FlowGraph, origin_run_id: str, step: Optional[str]) -> ResumePlan:
     """Check that the origin run can be resumed with this graph and index its finished tasks."""
-    info = flow_store.read_run(origin_run_id)
+    info = FlowReader(flow_store).run(origin_run_id)
     policy.check_resume_step(graph, step)
     plan = ResumePlan(origin_run_id, info, policy.rerun_steps(graph, step), step)
     _index_finished_tasks(flow_store, plan)
-    policy.check_something_to_resume(graph, origin_run_id, run_status(info), step)
+    policy.check_something_to_resume(graph, origin_run_id, FlowReader.status(info), step)
     changed = policy.graph_changes(graph, info.graph_steps,
                                    {key[0] for key in plan.origin_tasks} - plan.rerun_steps)
     if changed:

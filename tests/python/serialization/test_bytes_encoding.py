@@ -114,3 +114,14 @@ def test_peak_memory_stays_near_the_value_size(tmp_path, kind):
         row = json.loads(out.stdout.strip().splitlines()[-1])
         assert row["encoding"] == "bytes"
         assert row["peak"] <= 1.2 * size_mib * 2 ** 20, (phase, row["peak"] / 2 ** 20)
+
+
+def test_large_bytes_inside_a_container_are_a_raw_part(blobs):
+    from duoflow.datastore.codecs.tagged import PART_BYTES
+
+    big = bytes(range(256)) * (PART_BYTES // 256 + 1)
+    value = {"image": big, "name": "x.png", "small": b"\x00\x01", "more": [big, bytearray(3)]}
+    entry, loaded = roundtrip(blobs, value)
+    assert entry["encoding"] == "json" and entry["layout"] == "parts"
+    assert b"$bytes\":\"AAECAwQF" not in blob_bytes(blobs, entry)  # no base64 copy of the big one
+    assert loaded == value and type(loaded["image"]) is bytes and type(loaded["more"][1]) is bytearray

@@ -13,8 +13,9 @@ The grammar (stable: it is part of the ``json`` encoding, and R reads it too):
   ``{"$complex": [real, imag]}``, ``{"$bytes": "<base64>"}``, ``{"$tuple": [...]}``,
   ``{"$set": [...]}``, ``{"$frozenset": [...]}`` and ``{"$dict": [[key, value], ...]}`` (a dict
   with non-string keys, or with a key starting with ``$``; order kept).
-- ``{"$part": i}`` stands for a value stored outside the tree (a numpy array inside a dict, ...):
-  only in the ``parts`` layout of the ``json`` encoding, which says where part ``i`` is.
+- ``{"$part": i}`` stands for a value stored outside the tree (a numpy array inside a dict, bytes
+  of ``PART_BYTES`` or more, ...): only in the ``parts`` layout of the ``json`` encoding, which
+  says where part ``i`` is.
 
 Only the exact built-in types are taken: subclasses (``bool`` aside), such as ``IntEnum``,
 ``OrderedDict`` or named tuples, would come back as their base type, so they are refused
@@ -28,6 +29,8 @@ import json
 import math
 from typing import Any, Callable, Optional
 
+# bytes this large inside a container are stored as a part of their own (raw), not as base64.
+PART_BYTES = 64 << 10
 # The largest integer every JSON reader (doubles included) reads exactly.
 SAFE_INT = 2 ** 53
 _TAG = "$"
@@ -57,6 +60,11 @@ class _Walker:
         self.part = part
 
     def tree(self, value: Any) -> Any:
+        if self.part is not None and type(value) is bytes and len(value) >= PART_BYTES:
+            try:  # its raw bytes as a part (encoding bytes), not base64 text five times its size
+                return {"$part": self.part(value)}
+            except NotPlain:  # no more parts allowed: base64 text, as before
+                pass
         try:
             return _node(value, self.tree)
         except _Leaf:

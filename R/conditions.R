@@ -27,12 +27,12 @@ format_error <- function(headline, details = character(), hint = NULL) {
   paste(lines, collapse = "\n")
 }
 
-# " Did you mean 'x'?" for the closest candidate, or "".
+# " Did you mean 'x'?" for the closest candidate, or "": the core's rule, so R and Python suggest
+# the same names. Only error messages get here; without a working Python there is no suggestion
+# (the error being reported matters more than its hint).
 did_you_mean <- function(name, candidates) {
+  name <- as.character(name)[1]
   candidates <- unique(as.character(candidates))
-  if (!length(candidates)) return("")
-  distances <- utils::adist(name, candidates, ignore.case = TRUE)[1, ]
-  best <- which.min(distances)
-  limit <- max(2, floor(nchar(name) / 3))
-  if (distances[[best]] <= limit) sprintf(" Did you mean '%s'?", candidates[[best]]) else ""
+  if (is.na(name) || !length(candidates)) return("")
+  tryCatch(bridge()$did_you_mean(name, as.list(candidates)), error = function(e) "")
 }

@@ -38,18 +38,11 @@ use_duoflow_python <- function() {
   invisible(TRUE)
 }
 
-# Python error class -> duoflow error code (the R condition class is duoflow_error_<code>).
-python_error_codes <- c(
-  ArtifactNotFoundError = "artifact_not_found", InvalidGraphError = "invalid_graph",
-  BadParameterError = "bad_parameter", ArtifactDecodeError = "artifact_decode",
-  RObjectUnavailableError = "artifact_decode", ReadOnlyError = "read_only",
-  InvalidArtifactNameError = "invalid_artifact_name", MergeArtifactsError = "merge_conflict",
-  NotFoundError = "not_found", UsageError = "usage", DatastoreError = "datastore",
-  TransitionError = "bad_transition", ForeachError = "bad_foreach", TaskFailedError = "task_failed",
-  ArtifactKeyError = "artifact_not_found", NamespaceMismatchError = "namespace_mismatch"
-)
-
 #' Call the Python core, turning its errors into classed R conditions
+#'
+#' A Python error becomes a `duoflow_error_<code>` condition made from the record Python gives
+#' for it (code, headline, details, hint: `error_record()` in `duoflow.rbridge.api`); R keeps no
+#' table of Python classes and parses no message. An error raised in R is left as it is.
 #' @param f A function of the bridge module.
 #' @param ... Its arguments.
 #' @return What `f` returns.
@@ -57,13 +50,29 @@ python_error_codes <- c(
 call_python <- function(f, ...) {
   tryCatch(f(...), error = function(e) {
     if (inherits(e, "duoflow_error")) stop(e)
-    last <- tryCatch(reticulate::py_last_error(), error = function(e2) NULL)
-    type <- if (!is.null(last$type)) sub(".*\\.", "", last$type) else ""
-    code <- if (type %in% names(python_error_codes)) python_error_codes[[type]] else "python"
-    message <- if (!is.null(last$value)) last$value else conditionMessage(e)
-    lines <- strsplit(message, "\n", fixed = TRUE)[[1]]
-    duoflow_abort(code, lines[[1]], sub("^  ", "", lines[-1]))
+    exception <- python_exception(e)
+    if (is.null(exception)) stop(e)
+    record <- bridge()$error_record(exception)
+    duoflow_abort(record$code, record$headline, as.character(unlist(record$details)), record$hint)
   })
+}
+
+# The Python exception behind an R error, or NULL for an error raised in R. Newer reticulate
+# signals the exception itself; reticulate 1.28 (Debian's) signals an Rcpp error with the text of
+# Python's traceback.format_exception_only() and keeps the exception for py_last_error(), which
+# may still hold an older error: it is this error's when the text names its type and ends with
+# its message.
+python_exception <- function(e) {
+  if (inherits(e, "python.builtin.BaseException")) return(e)
+  if (!inherits(e, "Rcpp::exception")) return(NULL)
+  last <- tryCatch(reticulate::py_last_error(), error = function(e2) NULL)
+  exception <- attr(last, "exception", exact = TRUE)
+  text <- conditionMessage(e)
+  if (is.null(exception) || !grepl(last$type, text, fixed = TRUE) ||
+      !endsWith(text, paste0(last$value, "\n"))) {
+    return(NULL)
+  }
+  exception
 }
 
 # R's Sys.setenv() (and withr::local_envvar()) change the process environment, but Python's

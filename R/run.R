@@ -71,7 +71,7 @@ launch <- function(flow, command, options) {
   if (interactive() && is.null(script)) return(run_in_child(flow, command, options))
   if (!length(cli_args)) {
     # Called from code (no command line to answer): a failure is an R error, success the status.
-    status <- run_here(flow, options_to_args(flow, command, options), script %||% "flow.R")
+    status <- run_here(flow, options_to_args(flow, command, options), script %||% "flow.R", check_graph = TRUE)
     if (status != 0L) {
       duoflow_abort("task_failed", sprintf("The %s of %s failed (exit status %d)", command, flow$name, status),
                     hint = "The output above names the failed task and its logs command.")
@@ -87,14 +87,15 @@ launch <- function(flow, command, options) {
   invisible(list(status = status))
 }
 
-run_here <- function(flow, argv, script) {
-  check_transitions(flow)
+# With check_graph (run() from code), an invalid graph is a duoflow_error_invalid_graph listing
+# every problem; on a command line the command reports it, as for a Python flow.
+run_here <- function(flow, argv, script, check_graph = FALSE) {
   check_foreach_artifacts(flow)
   spec <- flow_spec(flow)
   functions <- lapply(flow$steps, function(s) if (is.null(s$r_function)) NULL else step_caller(s$r_function, s$join, s$name))
   functions <- functions[!vapply(functions, is.null, logical(1))]
   rscript <- file.path(R.home("bin"), "Rscript")
-  as.integer(call_python(bridge()$run_flow, spec, functions, as.list(argv), script, rscript))
+  as.integer(call_python(bridge()$run_flow, spec, functions, as.list(argv), script, rscript, check_graph))
 }
 
 `%||%` <- function(a, b) if (is.null(a)) b else a
@@ -110,7 +111,7 @@ script_path <- function() {
 flow_spec <- function(flow) {
   steps <- unname(lapply(flow$steps, function(s) list(
     name = s$name, `next` = as.list(s$next_step), foreach = s$foreach, join = isTRUE(s$join),
-    decorators = lapply(s$decorators, function(d) list(name = d$name, attributes = d$attributes)),
+    decorators = unname(lapply(s$decorators, function(d) list(name = d$name, attributes = d$attributes))),
     file = s$file, line = s$line)))
   parameters <- unname(lapply(flow$parameters, function(p) list(
     name = p$name, default = p$default, type = p$type, help = p$help, required = p$required,
@@ -184,25 +185,6 @@ options_to_args <- function(flow, command, options) {
   args
 }
 
-# Every next_step must name a step of the flow (the core checks the rest of the graph and
-# reports all its problems at once).
-check_transitions <- function(flow) {
-  steps <- names(flow$steps)
-  problems <- character()
-  for (s in flow$steps) {
-    for (target in setdiff(s$next_step, steps)) {
-      problems <- c(problems, sprintf("step '%s' goes to '%s', but no step has that name.%s",
-                                      s$name, target, did_you_mean(target, steps)))
-    }
-  }
-  if (length(problems)) {
-    duoflow_abort("invalid_graph", sprintf("%s is not a valid flow graph (%d problem%s)", flow$name,
-                                           length(problems), if (length(problems) == 1) "" else "s"),
-                  problems)
-  }
-  invisible(TRUE)
-}
-
 check_foreach_artifacts <- function(flow) {
   assigned <- unique(c(names(flow$parameters),
                        unlist(lapply(flow$steps, function(s) assigned_artifacts(s$r_function)))))
@@ -250,23 +232,10 @@ run_in_child <- function(flow, command, options) {
   if (command %in% c("run", "resume")) args <- c(args, "--run-id-file", id_file)
   rscript <- file.path(R.home("bin"), "Rscript")
   # The flow file is a temporary script: keep the runs where the user works, not beside it.
-  root <- Sys.getenv("DUOFLOW_DATASTORE_ROOT")
-  if (!nzchar(root)) root <- nearest_datastore(getwd())
+  root <- call_python(bridge()$datastore_root, getwd())
   env <- c(sprintf("DUOFLOW_DATASTORE_ROOT=%s", root),
            sprintf("R_LIBS=%s", paste(.libPaths(), collapse = .Platform$path.sep)))
   status <- system2(rscript, c(shQuote(script), shQuote(args)), stdout = "", stderr = "", env = env)
   run_id <- if (file.exists(id_file)) readLines(id_file, warn = FALSE)[1] else NULL
   invisible(list(status = status, run_id = run_id, datastore_root = root))
-}
-
-# The nearest .duoflow/ at or above `dir`, else a new one in `dir` (as the Python core decides).
-nearest_datastore <- function(dir) {
-  current <- normalizePath(dir, mustWork = FALSE)
-  repeat {
-    candidate <- file.path(current, ".duoflow")
-    if (dir.exists(candidate)) return(candidate)
-    parent <- dirname(current)
-    if (identical(parent, current)) return(file.path(normalizePath(dir, mustWork = FALSE), ".duoflow"))
-    current <- parent
-  }
 }

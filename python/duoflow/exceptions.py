@@ -8,7 +8,7 @@ exits with ``exit_code``; the R package turns ``code`` into a condition class
 
 from __future__ import annotations
 
-from typing import Iterable, Optional, Sequence
+from typing import Any, Dict, Iterable, Optional, Sequence
 
 
 class DuoflowError(Exception):
@@ -36,6 +36,11 @@ class DuoflowError(Exception):
 
     def __str__(self) -> str:
         return self.format()
+
+    def to_record(self) -> Dict[str, Any]:
+        """The error as plain data: what crosses the R bridge (R makes its condition from it)."""
+        return {"code": self.code, "headline": self.headline, "details": list(self.details),
+                "hint": self.hint}
 
     def format(self) -> str:
         """The whole message: headline, indented details, then the hint."""

@@ -42,6 +42,26 @@ test_that("an interactive run() runs the flow in a child Rscript and returns its
   expect_identical(artifact(list(store = store, run_id = result$run_id), "ChildFlow", "start", "x"), 42L)
 })
 
+test_that("an interactive run() keeps its runs where the core's rule says, as an absolute path", {
+  dir <- flow_dir()
+  flow <- metaflow("ChildRootFlow") %>%
+    step(step = "start", r_function = function(self) self$x <- 1L, next_step = "end") %>%
+    step(step = "end")
+  libs <- paste(.libPaths(), collapse = ":")
+  # A relative DUOFLOW_DATASTORE_ROOT is the directory under the working directory.
+  result <- withr::with_envvar(c(DUOFLOW_DATASTORE_ROOT = "rel-store", R_LIBS = libs),
+                               withr::with_dir(dir, duoflow:::run_in_child(flow, "run", list(quiet = TRUE))))
+  expect_identical(result$status, 0L)
+  expect_identical(result$datastore_root, file.path(normalizePath(dir), "rel-store"))
+  expect_true(dir.exists(file.path(dir, "rel-store", "ChildRootFlow")))
+  # The S3 datastore without an s3:// root is refused before any child starts.
+  err <- withr::with_envvar(c(DUOFLOW_DATASTORE_ROOT = NA, DUOFLOW_DATASTORE = "s3", R_LIBS = libs),
+                            withr::with_dir(dir, expect_error(duoflow:::run_in_child(flow, "run", list(quiet = TRUE)),
+                                                              class = "duoflow_error_usage")))
+  expect_match(err$headline, "The S3 datastore needs an s3:// root", fixed = TRUE)
+  expect_false(dir.exists(file.path(dir, ".duoflow")))
+})
+
 test_that("a Python without the duoflow package gets an exact install hint", {
   dir <- flow_dir()
   writeLines(c("library(duoflow)",

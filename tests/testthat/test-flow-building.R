@@ -134,14 +134,17 @@ test_that("a foreach over an artifact no step assigns is caught before running",
   expect_match(conditionMessage(err), "Did you mean 'genres'", fixed = TRUE)
 })
 
-test_that("a next_step naming no step is a classed error with a did-you-mean", {
+test_that("run() from code: an invalid graph is one classed error with every problem the core finds", {
   flow <- metaflow("TypoFlow") %>%
     step(step = "start", r_function = hello, next_step = "evalute") %>%
-    step(step = "evaluate", next_step = "end") %>%
-    step(step = "end")
-  err <- expect_error(duoflow:::check_transitions(flow), class = "duoflow_error_invalid_graph")
-  expect_match(conditionMessage(err), "step 'start' goes to 'evalute', but no step has that name. Did you mean 'evaluate'?",
-               fixed = TRUE)
+    step(step = "evaluate", next_step = "finish")
+  err <- expect_error(run(flow), class = "duoflow_error_invalid_graph")
+  expect_identical(err$headline, "TypoFlow is not a valid flow graph (4 problems)")
+  expect_true(any(grepl("step 'start' goes to 'evalute', but no step has that name. Did you mean 'evaluate'?",
+                        err$details, fixed = TRUE)), info = paste(err$details, collapse = "\n"))
+  expect_true(any(grepl("the flow has no 'end' step", err$details, fixed = TRUE)))
+  expect_true(any(grepl("step 'evaluate' is unreachable", err$details, fixed = TRUE)))
+  expect_false(any(grepl(":0 ", err$details, fixed = TRUE)))
 })
 
 test_that("run(resume = ...) turns into the resume command", {

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any, Dict
+from typing import Any, Dict, List, Optional
 
+from ..exceptions import DuoflowError
 from .convert import from_wire
 from .to_r import to_wire
 
@@ -70,3 +71,16 @@ def read_fixture(store_dir: str, name: str) -> Dict[str, Any]:
         entry = artifact_index_from_json(json.load(handle), index_file)[name]
     blobs = BlobStore(LocalStorage(os.path.dirname(os.path.normpath(store_dir))), flow)
     return _detached(to_wire(load_value(blobs, name, entry, "fixture %s" % name)))
+
+
+def raise_error(code: str, headline: str, details: Optional[List[str]] = None,
+                hint: Optional[str] = None) -> None:
+    """Raise a duoflow error with this code (how R turns any code into a condition class)."""
+    error = DuoflowError(headline, list(details or []), hint)
+    error.code = code
+    raise error
+
+
+def raise_exception(message: str) -> None:
+    """Raise an exception that is not a duoflow error."""
+    raise ValueError(message)

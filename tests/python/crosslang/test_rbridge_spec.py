@@ -73,4 +73,3 @@ def test_a_python_keyword_step_name_says_why_and_what_to_do(name):
         "kw.R  '%s' is a Python keyword, so it cannot name a step: each step is a method of the flow's "
         "Python class, and Python code could not name it (self.%s is a syntax error). Rename the step, "
         "e.g. '%s_step'." % (name, name, name.lower())]
-

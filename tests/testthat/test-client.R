@@ -1,16 +1,22 @@
 # The R client: flow_client, run_client, step_client, task_client and new_*(), their fields,
 # artifacts as native R values, print/summary/as.data.frame, namespaces and errors.
 
+# The demo flow runs once; every test gets its own copy of its directory and datastore, so what
+# one test adds (more flows, more runs) no other test sees, whatever order they run in.
 demo_run <- local({
-  result <- NULL
+  pristine <- NULL
   function() {
-    if (is.null(result)) {
+    if (is.null(pristine)) {
       dir <- flow_dir()
       file.copy(system.file("examples", "client-demo.R", package = "duoflow"), file.path(dir, "client-demo.R"))
-      result <<- run_script("client-demo.R", c("run", "--scale", "3"), dir = dir)
-      expect_identical(result$status, 0L, info = describe(result))
+      pristine <<- run_script("client-demo.R", c("run", "--scale", "3"), dir = dir)
+      expect_identical(pristine$status, 0L, info = describe(pristine))
     }
-    result
+    dir <- flow_dir()
+    copied <- file.copy(list.files(pristine$dir, full.names = TRUE, all.files = TRUE, no.. = TRUE), dir,
+                        recursive = TRUE, copy.date = TRUE)
+    stopifnot(all(copied))
+    utils::modifyList(pristine, list(dir = dir, store = file.path(dir, "store")))
   }
 })
 

@@ -16,6 +16,12 @@ test_that("catch(), timeout() and environment_variables() work on R steps", {
   result <- run_script("deco.R", "run", dir = dir)
   expect_identical(result$status, 0L, info = describe(result))
   expect_identical(artifact(result, "DecoFlow", "env", "seen"), "hi")
+  caught <- artifact(result, "DecoFlow", "env", "err")
+  # what @catch stored: the failure of 'boom', its type, R's message and the task it happened in
+  expect_length(caught, 1L)
+  expect_match(caught, "<CaughtException RStepError: caught me", fixed = TRUE)
+  expect_match(caught, sprintf("in DecoFlow/%s/boom/", result$run_id), fixed = TRUE)
+  expect_match(result$stderr, "@catch: step 'boom' failed", fixed = TRUE)
   writeLines(c(
     "library(duoflow)",
     "metaflow('SlowFlow') %>%",
@@ -62,17 +68,30 @@ test_that("an interactive run() keeps its runs where the core's rule says, as an
   expect_false(dir.exists(file.path(dir, ".duoflow")))
 })
 
+# A Python that certainly lacks duoflow: a fresh virtual environment made from the test's Python
+# (its site-packages start empty, whatever the system has installed).
+python_without_duoflow <- function() {
+  venv <- tempfile("bare-venv-")
+  status <- system2(Sys.getenv("DUOFLOW_PYTHON"), c("-m", "venv", "--without-pip", shQuote(venv)))
+  if (status != 0L) stop("could not create a virtual environment in ", venv)
+  python <- file.path(venv, if (.Platform$OS.type == "windows") "Scripts/python.exe" else "bin/python")
+  has <- system2(python, c("-c", shQuote("import duoflow")), stdout = FALSE, stderr = FALSE,
+                 env = "PYTHONPATH=")
+  if (has == 0L) stop(python, " can import duoflow: it cannot stand for a Python without it")
+  python
+}
+
 test_that("a Python without the duoflow package gets an exact install hint", {
   dir <- flow_dir()
   writeLines(c("library(duoflow)",
                "metaflow('NoPy') %>% step(step = 'start', next_step = 'end') %>% step(step = 'end') %>% run()"),
              file.path(dir, "nopy.R"))
-  bare <- Sys.which("python3")
-  result <- run_script("nopy.R", "run", dir = dir, env = c(sprintf("DUOFLOW_PYTHON=%s", "/usr/bin/python3"),
-                                                           "PYTHONPATH="))
+  bare <- python_without_duoflow()
+  result <- run_script("nopy.R", "run", dir = dir, env = c(sprintf("DUOFLOW_PYTHON=%s", bare), "PYTHONPATH="))
   expect_identical(result$status, 2L, info = describe(result))
   expect_match(result$stderr, "duoflow Python package is not installed", fixed = TRUE)
   expect_match(result$stderr, "pip install", fixed = TRUE)
+  expect_match(result$stderr, sprintf("Python used: %s", bare), fixed = TRUE)
 })
 
 test_that("run() options become command-line options; parameters keep their names", {

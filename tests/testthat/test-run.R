@@ -15,6 +15,7 @@ test_that("a flow with branches, nested foreach and a length-1 foreach runs (for
   expect_identical(artifact(result, "ShapesFlow", "one", "solo_seen"), "only")
   expect_identical(artifact(result, "ShapesFlow", "end", "alpha_seen"), 0.75)
   expect_identical(artifact(result, "ShapesFlow", "end", "run_id_seen"), result$run_id)
+  expect_identical(artifact(result, "ShapesFlow", "end", "task_args")[1:3], c("run", "--alpha", "0.75"))
   frame <- artifact(result, "ShapesFlow", "start", "frame")
   expect_identical(frame, data.frame(g = c("a", "b", "a"), v = c(1, 2, 3), stringsAsFactors = FALSE))
 })
@@ -23,6 +24,10 @@ test_that("the spawn launcher runs each task as Rscript flow.R step ... and give
   result <- run_script("shapes.R", c("run", "--launcher", "spawn", "--max-workers", "2"))
   expect_identical(result$status, 0L, info = describe(result))
   expect_identical(artifact(result, "ShapesFlow", "join_groups", "grid"), list(c("a1", "a2"), c("b1", "b2")))
+  # Only a spawned task is a fresh `Rscript shapes.R step end --run-id <id> ...`.
+  args <- artifact(result, "ShapesFlow", "end", "task_args")
+  expect_identical(args[1:2], c("step", "end"))
+  expect_identical(args[[which(args == "--run-id") + 1L]], result$run_id)
 })
 
 test_that("retries happen, a failing step exits 1 with R's message, and resume finishes the run", {

@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -93,12 +92,25 @@ def test_time_with_zone_and_matrix(start_data):
     assert start_data.m.tolist() == [[1, 3, 5], [2, 4, 6]]
 
 
-def test_r_only_objects_say_what_they_are(start_data):
-    from duoflow.datastore.codecs.robject import RObject
+def test_r_only_objects_are_rpy2_objects_in_python(start_data):
+    # `make test` installs the "r" extra (rpy2), so Python reads an lm fit as R's own object.
+    fit = start_data.fit
+    assert type(fit).__module__.startswith("rpy2."), type(fit)
+    assert list(fit.rclass) == ["lm"]
+    coefficients = dict(zip(fit.rx2("coefficients").names, fit.rx2("coefficients")))
+    assert coefficients["speed"] == pytest.approx(3.932409, rel=1e-6)
 
-    try:
-        fit = start_data.fit
-    except Exception as exc:  # no rpy2 here: the error names the R class and how to read it
-        assert "lm" in str(exc) and "run_client" in str(exc)
-    else:
-        assert not isinstance(fit, RObject) or "lm" in fit.r_class
+
+def test_r_only_objects_say_what_they_are_without_rpy2(r_run, monkeypatch):
+    from duoflow.client.objects import Flow, Run
+    from duoflow.datastore.codecs.robject import RObjectUnavailableError
+
+    monkeypatch.setitem(sys.modules, "rpy2.robjects", None)  # as if rpy2 were not installed
+    root, run_id = r_run
+    data = Run._load(Flow._in_datastore(str(root), "RValuesFlow"), run_id, check=False)["start"].task.data
+    with pytest.raises(RObjectUnavailableError) as caught:
+        data.fit
+    message = str(caught.value)
+    assert "R object of class 'lm'" in message and "rpy2 is not installed" in message
+    assert 'run_client$new("<Flow>/<run id>")$artifact("<name>")' in message
+    assert caught.value.code == "artifact_decode"

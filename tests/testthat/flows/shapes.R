@@ -37,6 +37,9 @@ join_one <- function(self, inputs) self$solo_count <- length(inputs)
 end <- function(self) {
   self$alpha_seen <- self$alpha
   self$run_id_seen <- current("run_id")
+  # How this task's process was started: a forked task keeps its parent's command line ("run",
+  # ...); a spawned one is a fresh `Rscript shapes.R step end ...`.
+  self$task_args <- commandArgs(trailingOnly = TRUE)
 }
 
 metaflow("ShapesFlow") %>%

@@ -28,7 +28,10 @@ class _Collector:
         self.directory, self.keep = directory, keep
         self.real_directory = os.path.realpath(directory)
         self.suffixes = suffixes
-        self.excluded_dirs = {os.path.realpath(p) for p in exclude}
+        # Folders to skip (the datastore), as paths relative to the directory: the walk never
+        # follows a folder link, so an entry's relative path is its real path below it.
+        self.excluded_dirs = {os.path.relpath(os.path.realpath(p), self.real_directory).replace(os.sep, "/")
+                              for p in exclude}
         self.rules = SnapshotRules(directory)
         self.picked: List[Tuple[str, str]] = []
         self.skipped: List[str] = []
@@ -53,7 +56,7 @@ class _Collector:
             path = "%s/%s" % (rel, entry.name) if rel else entry.name
             is_dir = entry.is_dir()  # follows a link, as opening the files below it would
             if is_dir:
-                if not entry.is_symlink() and os.path.realpath(entry.path) not in self.excluded_dirs \
+                if not entry.is_symlink() and path not in self.excluded_dirs \
                         and not self._left_out(path, entry.name, True):
                     self.walk(path)
             elif path == self.keep or (entry.name.endswith(self.suffixes)

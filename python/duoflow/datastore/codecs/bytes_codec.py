@@ -12,7 +12,8 @@ dropping the blob's mapped pages as it goes, so peak memory stays about the valu
 - ``bytearray`` and ``memoryview`` values of that size are kept inline here as base64 text.
 - The entry's ``type`` says which of the three to rebuild. A memoryview keeps its ``format`` and
   ``shape`` (entry fields) and comes back as a read-only view of the blob's memory (no copy);
-  a view whose format ``memoryview.cast`` cannot restore comes back as a view of bytes.
+  a view that ``memoryview.cast`` cannot restore (a non-native format such as ``>i``, an empty
+  view) comes back as a flat view of its bytes.
 - Not compressed: the value's memory is the blob, so a load is one copy (or none for a view).
 - R reads the value as a raw vector.
 """
@@ -88,7 +89,7 @@ def _restore_view(view: memoryview, entry: dict) -> memoryview:
     try:
         return view.cast(fmt, shape) if shape is not None else view.cast(fmt)
     except (TypeError, ValueError):
-        return view  # a format cast() does not know (e.g. "<d"): the bytes, as a flat view
+        return view  # a cast() cannot restore (a non-native format such as ">i", an empty view): flat bytes
 
 
 def _copy_dropping(view: memoryview, put) -> None:

@@ -1,4 +1,6 @@
-"""``current``: facts about the task that is running (flow, run, step, task, retry, user, tags)."""
+"""``current``: facts about the task that is running (flow, run, step, task, retry, user, tags),
+and about its run as flow decorators shape it (``@project``: ``project_name``, ``branch_name``,
+``is_user_branch``, ``is_production``, ``project_flow_name``)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,16 @@ class Current:
 
     def __init__(self) -> None:
         object.__setattr__(self, "_values", None)
+        object.__setattr__(self, "_run_facts", {})
 
     def _bind(self, values: Optional[Dict[str, Any]]) -> None:
+        if values is not None and self._run_facts:
+            values = dict(self._run_facts, **values)
         object.__setattr__(self, "_values", values)
+
+    def _set_run_facts(self, facts: Dict[str, Any]) -> None:
+        """Fields every task of this run shows (set by the runtime before tasks start)."""
+        object.__setattr__(self, "_run_facts", dict(facts))
 
     @property
     def is_running_flow(self) -> bool:

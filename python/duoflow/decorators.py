@@ -61,6 +61,10 @@ def _non_negative_number(deco: str, attrs: Dict[str, Any], key: str) -> None:
         raise UsageError("@%s(%s=%r) must be a number of 0 or more" % (deco, key, value))
 
 
+def _no_check(attrs: Dict[str, Any]) -> None:
+    """Decorators kept only as a record (``@card``) or refused when a run starts (remote ones)."""
+
+
 # name -> (default attributes, check)
 SPECS: Dict[str, Tuple[Dict[str, Any], Callable[[Dict[str, Any]], None]]] = {
     "retry": ({"times": 3, "minutes_between_retries": 0}, _check_retry),
@@ -68,7 +72,17 @@ SPECS: Dict[str, Tuple[Dict[str, Any], Callable[[Dict[str, Any]], None]]] = {
     "timeout": ({"seconds": 0, "minutes": 0, "hours": 0}, _check_timeout),
     "environment": ({"vars": {}}, _check_environment),
     "resources": ({"cpu": 1, "gpu": 0, "memory": 4096, "disk": None}, _check_resources),
+    # Accepted and recorded; rendering cards is not done yet (Metaflow's defaults).
+    "card": ({"type": "default", "id": None, "options": {}, "timeout": 45, "save_errors": True,
+              "customize": False, "refresh_interval": 5}, _no_check),
 }
+# Decorators that need a system duoflow does not have: a flow may carry them (check and show
+# work), a run refuses them before any task starts (see remote.refuse_remote_decorators). Their
+# attributes are kept as given: each system has many, and none of them is used here.
+REMOTE_DECORATORS = ("batch", "kubernetes", "pypi", "pypi_base", "conda", "conda_base", "secrets",
+                     "parallel", "pytorch_parallel", "airflow_internal", "argo_workflows_internal",
+                     "step_functions_internal", "unbounded_test_foreach_internal")
+SPECS.update({name: ({}, _no_check) for name in REMOTE_DECORATORS})
 
 
 def timeout_seconds(attrs: Dict[str, Any]) -> float:
@@ -83,6 +97,8 @@ def normalize(name: str, attributes: Dict[str, Any]) -> Decorator:
         raise UsageError("Unknown decorator '%s'.%s" % (name, did_you_mean(name, SPECS)),
                          ["Known decorators: %s." % ", ".join(sorted(SPECS))])
     defaults, check = SPECS[name]
+    if name in REMOTE_DECORATORS:
+        return Decorator(name, dict(attributes))
     unknown = [k for k in attributes if k not in defaults]
     if unknown:
         raise UsageError("@%s does not take %s" % (name, ", ".join("%s=" % k for k in unknown)),
@@ -102,9 +118,16 @@ def step(func: Callable) -> Callable:
     return func
 
 
+class PendingDecorator(Decorator):
+    """A decorator whose attributes use configs (``@timeout(seconds=config.t)``): checked once
+    the configs are read, when the flow's graph is built."""
+
+
 def _make_step_decorator(name: str) -> Callable:
     def decorator(func: Callable = None, **attributes: Any):
-        deco = normalize(name, attributes)
+        from .configs import has_delayed  # only flows with Config need it
+
+        deco = PendingDecorator(name, attributes) if has_delayed(attributes) else normalize(name, attributes)
 
         def apply(f: Callable) -> Callable:
             existing = getattr(f, "_duoflow_decorators", [])
@@ -117,7 +140,7 @@ def _make_step_decorator(name: str) -> Callable:
             return apply(func)  # used bare: @retry
         if func is not None:
             raise UsageError("@%s takes keyword arguments only, e.g. @%s(%s=...)"
-                             % (name, name, next(iter(SPECS[name][0]))))
+                             % (name, name, next(iter(SPECS[name][0]), "key")))
         return apply
 
     decorator.__name__ = name
@@ -132,6 +155,19 @@ catch = _make_step_decorator("catch")
 timeout = _make_step_decorator("timeout")
 environment = _make_step_decorator("environment")
 resources = _make_step_decorator("resources")
+card = _make_step_decorator("card")
+# Refused when a run starts, with what to do instead; see remote.py.
+batch = _make_step_decorator("batch")
+kubernetes = _make_step_decorator("kubernetes")
+pypi = _make_step_decorator("pypi")
+conda = _make_step_decorator("conda")
+secrets = _make_step_decorator("secrets")
+parallel = _make_step_decorator("parallel")
+pytorch_parallel = _make_step_decorator("pytorch_parallel")
+airflow_internal = _make_step_decorator("airflow_internal")
+argo_workflows_internal = _make_step_decorator("argo_workflows_internal")
+step_functions_internal = _make_step_decorator("step_functions_internal")
+unbounded_test_foreach_internal = _make_step_decorator("unbounded_test_foreach_internal")
 
 
 def parse_with_option(text: str) -> Decorator:

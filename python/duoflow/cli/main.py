@@ -16,6 +16,7 @@ import click
 
 from ..exceptions import DuoflowError
 from . import run_cmd
+from .flow_options import FLOW_OPTIONS, resolve_from_argv
 from .options import make_group
 
 # The commands of a flow's command line: name -> (module of this package, its factory). Only the
@@ -66,7 +67,9 @@ def build_cli(flow_cls, flow_file: str, command_name: str, entrypoint: List[str]
             next(iter(parameters.values())).name,
             ", ".join("--%s (%s)" % (p.name, p.type_name) for p in parameters.values()))
     env = run_cmd.FlowEnv(flow_cls, flow_file, command_name, entrypoint)
-    return make_group(os.path.basename(flow_file), help_text, cls=FlowGroup, env=env)
+    group = make_group(os.path.basename(flow_file), help_text, cls=FlowGroup, env=env)
+    group.params.extend(FLOW_OPTIONS)
+    return group
 
 
 def main(flow_cls, argv: Optional[List[str]] = None, command_name: Optional[str] = None,
@@ -82,6 +85,7 @@ def invoke(flow_cls, flow_file: str, command_name: str, entrypoint: List[str],
            argv: Optional[List[str]] = None) -> int:
     """Parse ``argv`` and run the command; returns the exit code instead of exiting."""
     try:
+        resolve_from_argv(flow_cls, flow_file, sys.argv[1:] if argv is None else argv, list(COMMANDS))
         cli = build_cli(flow_cls, flow_file, command_name, entrypoint)
         result = cli.main(args=argv, prog_name=command_name, standalone_mode=False)
         return int(result or 0)

@@ -11,6 +11,7 @@ from ..datastore.root import resolve_root
 from ..parameters import materialize
 from ..runtime.resume import latest_resumable_run, plan_resume, resume_parameters
 from ..runtime.run import checked_graph, start_run
+from .flow_options import run_extras
 from .options import shared, with_shared_options
 from .params import collect_parameter_values, parameter_options
 from .run_cmd import build_run_options, run_options
@@ -30,7 +31,7 @@ def make(env) -> click.Command:
         origin = origin_run_id or latest_resumable_run(flow_store)
         plan = plan_resume(flow_store, graph, origin, step_name)
         values = resume_parameters(flow_store, plan, parameters, given, allow_parameter_changes, env.flow_file)
-        options = build_run_options(env, opts, kwargs, values, root)
+        options = build_run_options(env, opts, kwargs, values, root, run_extras(env, ctx, opts, graph, root))
         return start_run(env.flow_cls, graph, options, resume=plan)
 
     params = [

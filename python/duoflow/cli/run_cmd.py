@@ -13,6 +13,7 @@ from ..exceptions import UsageError
 from ..parameters import materialize
 from ..runtime.run import RunOptions, checked_graph, start_run
 from ..tags import check_user_tags
+from .flow_options import config_entrypoint_args, run_extras
 from .options import shared, with_shared_options
 from .params import collect_parameter_values, parameter_options
 
@@ -36,7 +37,8 @@ def make(env: FlowEnv) -> click.Command:
         values = materialize(parameters, collect_parameter_values(parameters, kwargs), env.flow_file)
         graph = checked_graph(env.flow_cls, opts["with_decorators"])
         root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"))
-        return start_run(env.flow_cls, graph, build_run_options(env, opts, kwargs, values, root))
+        extras = run_extras(env, ctx, opts, graph, root)
+        return start_run(env.flow_cls, graph, build_run_options(env, opts, kwargs, values, root, extras))
 
     command = click.Command("run", callback=callback, help="Run the flow from 'start' to 'end'.",
                             params=run_options() + parameter_options(parameters))
@@ -44,8 +46,9 @@ def make(env: FlowEnv) -> click.Command:
 
 
 def build_run_options(env: FlowEnv, opts: Dict[str, Any], kwargs: Dict[str, Any],
-                      values: Dict[str, Any], root: str) -> RunOptions:
-    """RunOptions from the parsed command line (shared by run and resume)."""
+                      values: Dict[str, Any], root: str, extras: Dict[str, Any]) -> RunOptions:
+    """RunOptions from the parsed command line (shared by run and resume); ``extras`` is what
+    flow decorators and configs add (:func:`.flow_options.run_extras`)."""
     launcher = kwargs["launcher"] or config.default_launcher()
     if launcher not in config.LAUNCHERS:
         raise UsageError("Unknown launcher '%s' (from DUOFLOW_LAUNCHER)" % launcher,
@@ -53,7 +56,7 @@ def build_run_options(env: FlowEnv, opts: Dict[str, Any], kwargs: Dict[str, Any]
     return RunOptions(
         flow_file=env.flow_file,
         datastore_root=root,
-        parameters=values,
+        parameters=dict(values, **extras["configs"]),
         max_workers=kwargs["max_workers"] or config.default_max_workers(),
         max_num_splits=kwargs["max_num_splits"],
         tags=check_user_tags(kwargs["tag"]),
@@ -62,8 +65,11 @@ def build_run_options(env: FlowEnv, opts: Dict[str, Any], kwargs: Dict[str, Any]
         quiet=opts["quiet"],
         keep_going=kwargs["keep_going"],
         run_id_file=kwargs["run_id_file"],
-        entrypoint=env.entrypoint,
+        entrypoint=list(env.entrypoint) + config_entrypoint_args(env.flow_cls),
         command_name=env.command_name,
+        record=extras["record"],
+        system_tags=extras["system_tags"],
+        on_finish=extras["on_finish"],
     )
 
 

@@ -97,12 +97,32 @@ class RunFacts:
         if self._parameters is None:
             from ..datastore.artifacts import load_value
 
-            values = dict(self._info.parameters)
+            configs = self._info.configs or {}  # stored like parameters, shown by .configs
+            values = {k: v for k, v in self._info.parameters.items() if k not in configs}
             for name, entry in self._info.parameter_artifacts.items():
+                if name in configs:
+                    continue
                 values[name] = load_value(self._reader.flow_store.blobs, name, entry,
                                           "the parameters of run %s" % self.pathspec)
             self._parameters = values
         return dict(self._parameters)
+
+    @property
+    def configs(self) -> Dict[str, Any]:
+        """``{attribute: value}`` of the flow's ``Config`` objects as the run read them."""
+        return dict(self._info.configs or {})
+
+    @property
+    def flow_decorators(self) -> List[Dict[str, Any]]:
+        """The flow's class decorators (``@project``, ``@schedule``, ``@trigger``, ...) as
+        recorded when the run started: ``[{"name": ..., "attributes": {...}}]``."""
+        return [dict(d) for d in self._info.flow_decorators]
+
+    @property
+    def project(self) -> Optional[Dict[str, Any]]:
+        """What ``@project`` made of the run (``project_name``, ``branch_name``,
+        ``is_production``, ``project_flow_name``, ...), or None without it."""
+        return dict(self._info.project) if self._info.project else None
 
     @property
     def code(self) -> Optional[RunCode]:

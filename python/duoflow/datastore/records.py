@@ -17,6 +17,9 @@ Format versions (the ``format`` field; files without one are version 1):
 - 2: run.json and task.json carry ``format``; a task.json may carry ``origin`` and ``cloned_at``
   (a task cloned by resume), and run.json ``resume_step``, ``cloned_tasks`` and ``clone_seconds``
   (these were written by version-1 writers too, without being declared).
+- 3: run.json may carry ``flow_decorators`` (the flow's class decorators: name and attributes,
+  functions by name), ``project`` (what ``@project`` made of the run: project and branch names)
+  and ``configs`` (the values of the flow's ``Config`` objects, by attribute).
 
 A reader of version N reads every version: fields are only ever added, with defaults, never
 renamed or removed. Adding one means: a field with a default here, a line in the log above, and
@@ -32,7 +35,7 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 
 from ..exceptions import DatastoreError
 
-FORMAT = 2
+FORMAT = 3
 
 _ABSENT = object()  # "no such key": distinct from a JSON null
 
@@ -361,6 +364,9 @@ class RunRecord(Record):
     cloned_tasks: Tuple[str, ...] = ()
     clone_seconds: Optional[float] = None
     error: Optional[str] = None
+    flow_decorators: Tuple[Dict[str, Any], ...] = ()
+    project: Optional[Dict[str, Any]] = None
+    configs: Optional[Dict[str, Any]] = None
     format: int = 1
     extra: Dict[str, Any] = field(default_factory=dict, compare=False)
 
@@ -370,7 +376,8 @@ class RunRecord(Record):
               "flow_file": str, "launcher": str, "max_workers": int, "max_num_splits": int,
               "with_decorators": list, "argv": list, "cwd": str, "versions": dict, "graph": dict,
               "pid": int, "host": str, "code": dict, "task_count": int, "failed_tasks": list,
-              "cloned_tasks": list, "clone_seconds": float, "error": str, "format": int}
+              "cloned_tasks": list, "clone_seconds": float, "error": str, "format": int,
+              "flow_decorators": list, "project": dict, "configs": dict}
     _NESTED = {"parameter_artifacts": (ArtifactEntry, "dict")}
 
     @classmethod

@@ -32,14 +32,40 @@ def graph_from_class(cls) -> FlowGraph:
     file = _source_file(cls)
     tree = _parse_file(file)
     lineno = _class_line(cls) if tree is None else _class_line_in(tree, cls.__qualname__)
-    graph = FlowGraph(name=cls.__name__, file=file, doc=inspect.getdoc(cls) or "", lineno=lineno)
+    graph = FlowGraph(name=cls.__name__, file=file, doc=_own_doc(cls), lineno=lineno)
     defs = _function_defs(tree) if tree is not None else {}
     for name, func in step_functions(cls).items():
         node, problems = _node_from_function(name, func, file, _parsed_def(func, file, defs))
+        node.decorators = _resolved_decorators(cls, node.decorators)
         graph.nodes[name] = node
         graph.parse_problems.extend(problems)
     graph.parse_problems.extend(_duplicate_step_problems(cls, file, tree))
     return graph
+
+
+def _own_doc(cls) -> str:
+    """The flow's docstring, or its flow base classes' (never FlowSpec's own, which
+    ``inspect.getdoc`` would give a flow without one)."""
+    for klass in cls.__mro__:
+        if getattr(klass, "__module__", "").startswith("duoflow.") or klass is object:
+            return ""
+        doc = klass.__dict__.get("__doc__")
+        if isinstance(doc, str) and doc.strip():
+            return inspect.cleandoc(doc)
+    return ""
+
+
+def _resolved_decorators(cls, decorators: List[Decorator]) -> List[Decorator]:
+    """Decorators whose attributes use configs, evaluated and checked now that configs are read."""
+    from ..decorators import PendingDecorator, normalize
+
+    if not any(isinstance(d, PendingDecorator) for d in decorators):
+        return decorators
+    from ..configs import resolve_delayed, values_by_name
+
+    configs = values_by_name(cls)
+    return [normalize(d.name, resolve_delayed(d.attributes, configs)) if isinstance(d, PendingDecorator)
+            else d for d in decorators]
 
 
 def _parse_file(file: str) -> Optional[ast.Module]:
@@ -118,7 +144,7 @@ def _node_from_function(name: str, func: Callable, flow_file: str,
         file=file,
         lineno=def_line,
         is_join=len(fdef.args.args) >= 2,
-        decorators=[Decorator(d.name, dict(d.attributes)) for d in getattr(func, "_duoflow_decorators", [])],
+        decorators=[type(d)(d.name, dict(d.attributes)) for d in getattr(func, "_duoflow_decorators", [])],
     )
     problems: List[Problem] = []
     if len(fdef.args.args) > 2 or fdef.args.vararg or fdef.args.kwarg:

@@ -10,7 +10,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from .. import __version__, config
 from ..datastore.artifacts import store_value
@@ -51,6 +51,9 @@ class RunOptions:
     entrypoint: List[str] = field(default_factory=list)  # how to start `<flow> step ...` afresh
     command_name: str = "python flow.py"                  # how the user calls the flow, for hints
     live: Optional[bool] = None
+    record: Dict[str, Any] = field(default_factory=dict)       # more RunRecord fields (flow decorators, ...)
+    system_tags: List[str] = field(default_factory=list)       # more system tags (@project's)
+    on_finish: List[Callable[[str, str], None]] = field(default_factory=list)  # (run_id, status) at the end
 
 
 def checked_graph(flow_cls, with_decorators: List[str]) -> FlowGraph:
@@ -80,10 +83,10 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
     user = config.username()
     run = RunContext(flow_cls=flow_cls, graph=graph, flow_store=flow_store, run_id=run_id,
                      flow_file=options.flow_file, user=user, tags=list(options.tags),
-                     system_tags=_system_tags(user), max_num_splits=options.max_num_splits,
+                     system_tags=_system_tags(user) + list(options.system_tags), max_num_splits=options.max_num_splits,
                      launcher=options.launcher, parameters=dict(options.parameters),
                      origin_run_id=resume.origin_run_id if resume else None)
-    info = _initial_run_info(run, options, resume.resume_step if resume else None)
+    info = _initial_run_info(run, options, resume.resume_step if resume else None).replace(**options.record)
     flow_store.write_run(run_id, info)  # visible as "running" before anything is stored
     try:
         info = info.replace(code=save_code_package(flow_store, options.flow_file))
@@ -130,6 +133,8 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
         "interrupted": "Run %s/%s was interrupted after %.2fs; finished tasks are kept." % (graph.name, run_id, elapsed),
     }[status]
     display.summary(headline, scheduler.failures, options.command_name, status == "succeeded")
+    for hook in options.on_finish:
+        hook(run_id, status)
     return code
 
 

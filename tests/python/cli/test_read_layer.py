@@ -136,4 +136,7 @@ def test_tag_edits_refuse_a_run_id_that_is_not_one(two_runs):
 def test_records_written_by_a_run_carry_their_format_version(two_runs):
     run = two_runs[0]
     task = json.loads((run.task_dir("start") / "task.json").read_text())
-    assert task["format"] == 2 and run.run_json()["format"] == 2
+    from duoflow.datastore.records import FORMAT
+
+    assert FORMAT == 3  # raised with each new field; see records.py's version log
+    assert task["format"] == FORMAT and run.run_json()["format"] == FORMAT

@@ -31,7 +31,7 @@ R_SOURCES := DESCRIPTION NAMESPACE $(wildcard R/*.R) $(wildcard inst/*/*)
 R_ENV := DUOFLOW_PYTHON="$(VENV_PY)" R_LIBS="$(RLIB)"
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-r r-system run test test-python test-unit test-r check bench bench-smoke clean
+.PHONY: help install install-r r-system run test test-python test-unit test-r check bench bench-smoke compat clean
 
 help: ## List the targets.
 	@echo 'Usage: make TARGET [PYTHON=python3] [VENV=.venv]'
@@ -123,6 +123,12 @@ bench: install install-r $(BENCH_STAMP) ## Benchmarks, duoflow vs Metaflow side 
 
 bench-smoke: install install-r $(BENCH_STAMP) ## Every benchmark at tiny sizes, one run each, both engines (~1 min).
 	$(R_ENV) "$(VENV_PY)" bench/bench.py --quick --metaflow-python "$(BENCH_PY)" $(BENCH_ARGS)
+
+# The differential cases of tests/compat (flows from Metaflow's documentation) on both engines;
+# `make test` runs duoflow's side only. `make compat COMPAT_ARGS='--only config_value_option'`.
+COMPAT_ARGS ?=
+compat: install $(BENCH_STAMP) ## Run tests/compat on duoflow and Metaflow: a table of agreements and differences.
+	"$(VENV_PY)" tests/compat/harness.py --duoflow-python "$(VENV_PY)" --metaflow-python "$(BENCH_PY)" $(COMPAT_ARGS)
 
 clean: ## Remove the virtual environment, the examples' datastores and caches.
 	rm -rf "$(VENV)" "$(RLIB)" examples/*/.duoflow .pytest_cache build dist python/*.egg-info

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-from .buffers import numbers_bytes, strings_block_arrow
+from .buffers import arrow_values, null_mask, numbers_bytes, strings_block_arrow
 from .to_r import CANONICAL_NULLABLE, _posix_wire, _vector_wire, factor_wire, strings_field
 
 NULLABLE_NUMPY = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
@@ -105,8 +105,26 @@ def column_wire(chunked, described: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     return None
 
 
-def _mask(column):
-    return column.is_null().to_numpy(zero_copy_only=False) if column.null_count else None
+def _numpy_dtype(kind) -> Optional[str]:
+    """The numpy dtype of an Arrow integer, float or boolean type."""
+    import pyarrow as pa
+
+    if pa.types.is_boolean(kind):
+        return "bool"
+    if pa.types.is_integer(kind):
+        return "%s%d" % ("int" if pa.types.is_signed_integer(kind) else "uint", kind.bit_width)
+    if pa.types.is_floating(kind) and kind.bit_width in (32, 64):
+        return "float%d" % kind.bit_width
+    return None
+
+
+def _zeroed(values, mask, fill=0):
+    """``values`` (copied) with ``fill`` where ``mask``: what pandas puts under a null."""
+    if mask is None:
+        return values
+    values = values.copy()
+    values[mask] = fill
+    return values
 
 
 def _factor(column) -> Optional[Dict[str, Any]]:
@@ -115,8 +133,12 @@ def _factor(column) -> Optional[Dict[str, Any]]:
     levels = column.dictionary
     if not (pa.types.is_string(levels.type) or pa.types.is_large_string(levels.type)) or levels.null_count:
         return None  # pandas turns other categories into str() of its own values
-    codes = column.indices.fill_null(0).to_numpy(zero_copy_only=False)
-    return factor_wire(codes, _mask(column), levels.to_pylist(), column.type.ordered)
+    indices = column.indices
+    dtype = _numpy_dtype(indices.type)
+    if dtype is None:
+        return None
+    mask = null_mask(indices)
+    return factor_wire(_zeroed(arrow_values(indices, dtype), mask), mask, levels.to_pylist(), column.type.ordered)
 
 
 def _character(column) -> Optional[Dict[str, Any]]:
@@ -127,17 +149,18 @@ def _character(column) -> Optional[Dict[str, Any]]:
 
 
 def _dates(column) -> Optional[Dict[str, Any]]:
-    import pyarrow as pa
-
     if not len(column) or column.null_count == len(column):
         return None  # pandas sees no date there: an object column of None
-    days = column.cast(pa.int32()).fill_null(0).to_numpy(zero_copy_only=False)
-    return {"kind": "vector", "type": "double", "data": numbers_bytes(days, _mask(column), "double"),
-            "class": ["Date"]}
+    mask = null_mask(column)
+    days = _zeroed(arrow_values(column, "<i4"), mask)
+    return {"kind": "vector", "type": "double", "data": numbers_bytes(days, mask, "double"), "class": ["Date"]}
+
+
+NANOS_PER = {"s": 10 ** 9, "ms": 10 ** 6, "us": 10 ** 3, "ns": 1}
 
 
 def _timestamps(column, numpy_type) -> Optional[Dict[str, Any]]:
-    import pyarrow as pa
+    import numpy as np
 
     kind = column.type
     tz = kind.tz
@@ -145,14 +168,12 @@ def _timestamps(column, numpy_type) -> Optional[Dict[str, Any]]:
         return None  # fixed offsets: pandas names them its own way
     if tz is None and numpy_type != "datetime64[%s]" % kind.unit:
         return None
-    try:
-        nanos = column.cast(pa.timestamp("ns", tz)).cast(pa.int64()).fill_null(0).to_numpy(zero_copy_only=False)
-    except pa.ArrowInvalid:  # beyond the nanosecond range: pandas has its own rules
-        return None
-    mask = _mask(column)
-    import numpy as np
-
-    wire = _posix_wire(nanos, np.zeros(len(nanos), dtype=bool) if mask is None else mask, tz)
+    mask = null_mask(column)
+    values = _zeroed(arrow_values(column, "<i8"), mask)
+    factor = NANOS_PER[kind.unit]
+    if factor > 1 and len(values) and np.abs(values).max() > np.iinfo(np.int64).max // factor:
+        return None  # beyond nanoseconds: pandas has its own rules
+    wire = _posix_wire(values * factor, np.zeros(len(values), dtype=bool) if mask is None else mask, tz)
     if tz is None and numpy_type != "datetime64[ns]":
         wire["py_dtype"] = numpy_type
     return wire
@@ -160,8 +181,12 @@ def _timestamps(column, numpy_type) -> Optional[Dict[str, Any]]:
 
 def _nullable(column, numpy_type) -> Optional[Dict[str, Any]]:
     numpy_kind = NULLABLE_NUMPY[numpy_type]
-    values = column.fill_null(False if numpy_kind == "bool" else 0).to_numpy(zero_copy_only=False)
-    wire = _vector_wire(values.astype(numpy_kind, copy=False), _mask(column))
+    dtype = _numpy_dtype(column.type)
+    if dtype is None:
+        return None
+    mask = null_mask(column)
+    values = _zeroed(arrow_values(column, dtype), mask, False if dtype == "bool" else 0)
+    wire = _vector_wire(values.astype(numpy_kind, copy=False), mask)
     if wire is None:
         return None
     wire.pop("py_dtype", None)
@@ -171,11 +196,8 @@ def _nullable(column, numpy_type) -> Optional[Dict[str, Any]]:
 
 
 def _plain(column, numpy_type) -> Optional[Dict[str, Any]]:
-    import pyarrow as pa
-
-    if column.null_count and not pa.types.is_floating(column.type):
-        return None  # pandas makes such a column float or object
-    values = column.to_numpy(zero_copy_only=False)  # a float's null is NaN, as in pandas
-    if str(values.dtype) != numpy_type:
-        return None
-    return _vector_wire(values, None)
+    dtype = _numpy_dtype(column.type)
+    if dtype != numpy_type or (column.null_count and not dtype.startswith("float")):
+        return None  # pandas makes an integer or boolean column with nulls float or object
+    mask = null_mask(column)
+    return _vector_wire(_zeroed(arrow_values(column, dtype), mask, float("nan")), None)  # null: NaN, as in pandas

@@ -98,6 +98,35 @@ def mask_from_positions(data: Any, length: int):
     return mask if len(where) else None
 
 
+# -- Arrow arrays, read through their buffers (no pyarrow.compute, no pandas: neither is imported
+# by a task that only reads) ---------------------------------------------------------------------
+
+def _bits(buffer, offset: int, length: int):
+    import numpy as np
+
+    return np.unpackbits(np.frombuffer(buffer, dtype=np.uint8), bitorder="little")[offset:offset + length].astype(bool)
+
+
+def null_mask(array):
+    """True where an Arrow array is null (None when nothing is)."""
+    if not array.null_count:
+        return None
+    return ~_bits(array.buffers()[0], array.offset, len(array))
+
+
+def arrow_values(array, dtype: str):
+    """A fixed-width Arrow array's values as numpy (a view of Arrow's memory; booleans unpacked).
+    Null slots hold whatever Arrow keeps there: callers overwrite them."""
+    import numpy as np
+
+    data = array.buffers()[1]
+    if dtype == "bool":
+        return _bits(data, array.offset, len(array)) if data is not None else np.zeros(len(array), dtype=bool)
+    if data is None:
+        return np.zeros(len(array), dtype=dtype)
+    return np.frombuffer(data, dtype=dtype)[array.offset:array.offset + len(array)]
+
+
 # -- strings --------------------------------------------------------------------------------------
 
 def strings_block(values, mask=None) -> Optional[Dict[str, Any]]:
@@ -126,7 +155,7 @@ def strings_block_arrow(array, mask=None) -> Optional[Dict[str, Any]]:
     offsets, data = _string_buffers(array)
     if len(data) and not data.all():
         return None  # a NUL inside a string
-    missing = array.is_null().to_numpy(zero_copy_only=False) if array.null_count else None
+    missing = null_mask(array)
     if mask is not None:
         missing = np.asarray(mask, dtype=bool) if missing is None else (missing | np.asarray(mask, dtype=bool))
     # string i's bytes move right by the i NULs before it; the NUL slots stay 0

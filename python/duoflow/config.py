@@ -42,7 +42,7 @@ def datastore_kind_from_env():
     return (os.environ.get("DUOFLOW_DATASTORE") or "").strip().lower() or None
 
 
-# -- S3 (see duoflow/datastore/s3.py) ------------------------------------------------------------
+# -- S3 (see duoflow/datastore/storage/s3.py) ----------------------------------------------------
 S3_MULTIPART_THRESHOLD = 16 * 1024 * 1024  # blobs at least this big go up (and down) in parts
 S3_MULTIPART_CHUNK = 16 * 1024 * 1024
 

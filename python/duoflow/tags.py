@@ -33,24 +33,26 @@ def check_user_tags(tags: Iterable[str]) -> List[str]:
 
 
 def edit_run_tags(flow_store, run_id: str, add: Iterable[str] = (), remove: Iterable[str] = ()) -> List[str]:
-    """Add and remove user tags of a run; returns the new user tags. System tags cannot change."""
-    from .datastore.run_info import user_tags, write_user_tags
+    """Add and remove user tags of a run; returns the new user tags. System tags cannot change.
+
+    The edit applies to the tags as they are when it is stored: several edits at once (ten
+    ``tag add`` processes) all count."""
+    from .datastore.run_info import update_user_tags
 
     info = flow_store.read_run(run_id)
-    system = set(info.system_tags)
-    tags = user_tags(flow_store, run_id, info)
     removing = list(remove)
-    immutable = [t for t in removing if t in system]
+    immutable = [t for t in removing if t in set(info.system_tags)]
     if immutable:
         raise UsageError("Cannot remove %s: system tags never change" % ", ".join("'%s'" % t for t in immutable),
                          hint="Only tags given with --tag or tag add can be removed.")
-    missing = [t for t in removing if t not in tags]
-    if missing:
-        raise UsageError("Run %s/%s has no user tag %s" % (flow_store.flow, run_id, ", ".join("'%s'" % t for t in missing)),
-                         ["Its user tags: %s." % (", ".join(tags) or "none")])
-    result = [t for t in tags if t not in removing]
-    for tag in check_user_tags(add):
-        if tag not in result:
-            result.append(tag)
-    write_user_tags(flow_store, run_id, result)
-    return sorted(result)
+    adding = check_user_tags(add)
+
+    def change(tags: List[str]) -> List[str]:
+        missing = [t for t in removing if t not in tags]
+        if missing:
+            raise UsageError("Run %s/%s has no user tag %s" % (flow_store.flow, run_id, ", ".join("'%s'" % t for t in missing)),
+                             ["Its user tags: %s." % (", ".join(tags) or "none")])
+        result = [t for t in tags if t not in removing]
+        return result + [t for t in adding if t not in result]
+
+    return sorted(update_user_tags(flow_store, run_id, info, change))

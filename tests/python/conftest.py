@@ -29,6 +29,9 @@ from typing import Dict, List, Optional, Tuple
 
 import pytest
 
+# The S3 server fixtures (moto_server, s3, bucket, s3_root), for every directory that needs S3.
+from s3_server import bucket, moto_server, s3, s3_root  # noqa: E402,F401
+
 FLOWS_DIR = Path(__file__).resolve().parent / "flows"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LAUNCHERS = ["fork", "spawn"]

@@ -1,16 +1,17 @@
 """Facts about a run derived from its run.json: its real status and its user tags.
 
 User tags live in ``runs/<id>/tags.json`` once edited (``tag add|remove``), so editing them never
-races with the runtime rewriting run.json at the end of a run.
+races with the runtime rewriting run.json at the end of a run; edits at once are serialised by the
+storage's read-modify-write (``update_json``).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 from .flow_store import FlowStore
-from .records import RunRecord
+from .records import RunRecord, UserTags
 
 FINISHED_STATUSES = ("succeeded", "failed", "interrupted", "crashed")
 
@@ -59,5 +60,17 @@ def user_tags(flow_store: FlowStore, run_id: str, info: RunRecord) -> List[str]:
     return list(info.tags)
 
 
-def write_user_tags(flow_store: FlowStore, run_id: str, tags: List[str]) -> None:
-    flow_store.storage.write_json(flow_store.run_key(run_id) + "/tags.json", {"tags": sorted(set(tags))})
+def update_user_tags(flow_store: FlowStore, run_id: str, info: RunRecord,
+                     change: Callable[[List[str]], List[str]]) -> List[str]:
+    """Replace the run's user tags with ``change(current tags)``, atomically: of several edits at
+    once (processes, machines), each sees the one before it, so none is lost. ``change`` may be
+    called more than once (S3 retries on conflict); it may raise to refuse the edit. Returns the
+    new tags."""
+    key = flow_store.run_key(run_id) + "/tags.json"
+    where = flow_store.where(key)
+
+    def update(stored: Any) -> Dict[str, Any]:
+        current = UserTags.from_json(stored, where).tags if stored is not None else info.tags
+        return UserTags(tags=tuple(sorted(set(change(list(current)))))).to_json()
+
+    return list(UserTags.from_json(flow_store.storage.update_json(key, update), where).tags)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Dict, Mapping, Optional
 
+from ..exceptions import DatastoreError
 from .records import (FORMAT, ArtifactEntry, AttemptError, TaskRecord, artifact_index_from_json,
                       artifact_index_to_json, parse_json)
+from .storage.protocol import json_bytes
 
 
 class TaskStore:
@@ -32,30 +34,58 @@ class TaskStore:
 
     # -- finished task ---------------------------------------------------------------------
     def is_done(self) -> bool:
-        return self.storage.exists(self.key + "/DONE")
+        """DONE exists, and what it vouches for is whole (docs/durability.md).
+
+        Local files are not synced to disk before DONE, so a power loss can leave DONE with
+        files cut short: DONE records the sizes of task.json, artifacts.json and the blobs, and
+        a task whose files do not match reads as not done (a resume runs it again). A DONE that
+        records nothing (an earlier version's, or one itself cut short) is checked by reading:
+        task.json must record a finished attempt and the artifact index must be readable."""
+        holds = self.storage.marker_holds(self.key + "/DONE")
+        return self._records_are_whole() if holds is None else holds
+
+    def _records_are_whole(self) -> bool:
+        key = self.key + "/artifacts.json"
+        try:
+            info = self.read_info()
+            artifact_index_from_json(parse_json(self.storage.read(key), key), key)
+        except (FileNotFoundError, DatastoreError):  # missing, or damaged (cut short)
+            return False
+        return info is not None and info.status != "running"  # "running": the final record was lost
 
     def finish(self, info: TaskRecord, artifacts: Optional[Mapping[str, ArtifactEntry]] = None,
                artifacts_of: Optional["TaskStore"] = None, started: bool = False) -> None:
         """Write the artifact index (or share ``artifacts_of``'s, for a clone) and the task
-        metadata, then DONE (for a clone, shared with its origin too).
+        metadata, then DONE, which records the sizes of what it vouches for (see :meth:`is_done`).
 
         Readers use the artifact index only once DONE exists, so it needs no temp file; DONE is
         created last, after the rest is complete. ``started``: :meth:`start` wrote a task.json
         that readers may be looking at, so it is replaced atomically (a clone has none).
         """
         self.storage.make_dirs(self.key)
+        index_key, info_key = self.key + "/artifacts.json", self.key + "/task.json"
         if artifacts_of is not None:
-            self.storage.link_unpublished(artifacts_of.key + "/artifacts.json", self.key + "/artifacts.json")
+            self.storage.link_unpublished(artifacts_of.key + "/artifacts.json", index_key)
         else:
-            self.storage.write_unpublished_json(self.key + "/artifacts.json",
-                                                artifact_index_to_json(artifacts or {}))
-        record = info.replace(format=FORMAT).to_json()
+            self.storage.write_unpublished(index_key, json_bytes(artifact_index_to_json(artifacts or {})))
+        record = json_bytes(info.replace(format=FORMAT).to_json())
         if started:
-            self.storage.write_json(self.key + "/task.json", record)
+            self.storage.write(info_key, record)
         else:
-            self.storage.write_unpublished_json(self.key + "/task.json", record)
-        like = None if artifacts_of is None else artifacts_of.key + "/DONE"  # a clone links its origin's
-        self.storage.publish_marker(self.key + "/DONE", like=like)
+            self.storage.write_unpublished(info_key, record)
+        sizes = None
+        if not self.storage.durable_writes:
+            sizes = self._blob_sizes(artifacts, artifacts_of)
+            sizes.update({index_key: self.storage.size(index_key), info_key: len(record)})
+        self.storage.publish_marker(self.key + "/DONE", sizes)
+
+    def _blob_sizes(self, artifacts, artifacts_of) -> Dict[str, int]:
+        """``{blob key: size}`` of the task's stored values (a clone's: its origin's DONE's)."""
+        if artifacts_of is not None:
+            recorded = self.storage.marker_sizes(artifacts_of.key + "/DONE") or {}
+            return {k: v for k, v in recorded.items() if not k.startswith(artifacts_of.key + "/")}
+        return {self.flow_store.blobs.key(entry.sha): entry.size
+                for entry in (artifacts or {}).values() if entry.sha and not entry.is_inline}
 
     def read_info(self) -> Optional[TaskRecord]:
         """task.json, or None when the task has not recorded a start yet."""

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import abc
 import json
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+
+from ...exceptions import DatastoreError
 
 Buffer = Union[bytes, bytearray, memoryview]
 Chunks = Union[Buffer, Sequence[Buffer]]
@@ -40,6 +42,10 @@ class Storage(abc.ABC):
     root: str
     #: True when blobs are downloaded to be read, so :meth:`prefetch` is worth calling.
     fetches_blobs: bool = False
+    #: True when a write that returned survives a power loss (an object store). False where
+    #: recent writes can be lost or cut short by one (local files are not synced, for speed): a
+    #: marker may then outlive the files it vouches for, and readers check those files.
+    durable_writes: bool = False
 
     @abc.abstractmethod
     def path(self, key: str) -> str:
@@ -62,6 +68,16 @@ class Storage(abc.ABC):
         process is complete before it (metadata may name blobs)."""
 
     @abc.abstractmethod
+    def update_json(self, key: str, change: Callable[[Optional[Any]], Any]) -> Any:
+        """Atomic read-modify-write: store ``change(current)`` at ``key`` (``current`` is None when
+        the key is missing) and return it.
+
+        Concurrent updates of one key, from any process or machine, are serialised: none is lost.
+        ``change`` may be called more than once (a backend retries on conflict), so it must only
+        compute; an exception from it leaves the key as it was and propagates.
+        """
+
+    @abc.abstractmethod
     def write_unpublished(self, key: str, data: Buffer) -> None:
         """Store a file that no reader looks at until a later marker is published (a task's
         files before its DONE): not atomic, so cheaper. The directory must exist (:meth:`make_dirs`)."""
@@ -76,10 +92,40 @@ class Storage(abc.ABC):
         server-side copy where the backend can), unpublished like :meth:`write_unpublished`."""
 
     @abc.abstractmethod
-    def publish_marker(self, key: str, like: Optional[str] = None) -> None:
-        """Create the empty marker ``key`` (a task's DONE) after every earlier write of this
-        process is complete: a reader that sees the marker finds everything it
-        vouches for. ``like`` names an existing marker the backend may link instead."""
+    def publish_marker(self, key: str, sizes: Optional[Mapping[str, int]] = None) -> None:
+        """Create the marker ``key`` (a task's DONE) after every earlier write of this process is
+        complete: a reader that sees it finds everything it vouches for. ``sizes``
+        (``{key: bytes}``) names what it vouches for; where writes are not durable the marker
+        records them, for :meth:`marker_holds`."""
+
+    def marker_sizes(self, key: str) -> Optional[Dict[str, int]]:
+        """What the marker ``key`` recorded (``{key: bytes}``); None when there is no marker, {}
+        when it records nothing (written where writes are durable, by an earlier version, or
+        itself cut short by a power loss)."""
+        try:
+            data = self.read(key)
+        except FileNotFoundError:
+            return None
+        try:
+            sizes = json.loads(data) if data else {}
+        except ValueError:
+            return {}
+        return sizes if isinstance(sizes, dict) else {}
+
+    def marker_holds(self, key: str) -> Optional[bool]:
+        """Whether the marker ``key`` stands for whole files: False when it is missing or a file
+        it recorded is missing or has another size (a power loss cut it short); True when all
+        check out, or where writes are durable; None when it records nothing to check (see
+        :meth:`marker_sizes`): the caller then checks what it can."""
+        if self.durable_writes:
+            return self.exists(key)
+        sizes = self.marker_sizes(key)
+        if not sizes:
+            return None if sizes is not None else False
+        try:
+            return all(self.size(vouched) == size for vouched, size in sizes.items())
+        except FileNotFoundError:
+            return False
 
     @abc.abstractmethod
     def make_dir_exclusive(self, key: str) -> bool:
@@ -138,6 +184,15 @@ class Storage(abc.ABC):
             return self.read_json(key)
         except FileNotFoundError:
             return None
+
+    def decode_for_update(self, data: bytes, key: str) -> Any:
+        """``data`` (the current content of ``key``) decoded for :meth:`update_json`."""
+        try:
+            return json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise DatastoreError("Cannot update %s: it is not valid JSON" % self.path(key), [str(exc)],
+                                 "It was changed outside duoflow: repair it, or move it aside to start "
+                                 "afresh.") from None
 
     def __repr__(self) -> str:
         return "%s(%r)" % (type(self).__name__, self.root)

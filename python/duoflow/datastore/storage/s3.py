@@ -21,12 +21,14 @@ from __future__ import annotations
 import concurrent.futures
 import mmap
 import os
+import random
 import re
 import sys
 import tempfile
 import threading
+import time
 import weakref
-from typing import Any, Callable, List, Optional, Sequence, Union
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Union
 
 from ... import config
 from ...exceptions import DatastoreError, UsageError
@@ -38,7 +40,10 @@ _SHA_NAME = re.compile(r"^[0-9a-f]{64}$")
 _NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
 _DENIED = {"403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled",
            "ExpiredToken", "InvalidToken", "AccountProblem"}
-_CLAIM_TAKEN = {"412", "PreconditionFailed", "409", "ConditionalRequestConflict"}
+# A conditional write lost: the object changed (412), or another conditional write of it was in
+# flight (409).
+_CONFLICT = {"412", "PreconditionFailed", "409", "ConditionalRequestConflict"}
+UPDATE_ATTEMPTS = 50  # read-modify-write rounds before giving up (each conflict means another writer won)
 
 _instances: "weakref.WeakSet[S3Storage]" = weakref.WeakSet()
 
@@ -57,6 +62,7 @@ class S3Storage(Storage):
     """A datastore root in an S3 bucket (or an S3-compatible service: DUOFLOW_S3_ENDPOINT_URL)."""
 
     fetches_blobs = True  # blobs are downloaded to be read: prefetch() fetches several at once
+    durable_writes = True  # S3 acknowledges a PUT once the object is stored durably
 
     def __init__(self, root: str):
         self.bucket, self.prefix = parse_s3_root(root)
@@ -170,6 +176,30 @@ class S3Storage(Storage):
         self.flush()  # metadata may name blobs: they are stored first
         self._put(key, [json_bytes(value)])
 
+    def update_json(self, key: str, change: Callable[[Optional[Any]], Any]) -> Any:
+        """Optimistic: read the object and its ETag, put the new value only if the ETag is
+        unchanged (``IfMatch``; ``IfNoneMatch='*'`` when it did not exist), and start over when
+        another writer got there first (412 or 409)."""
+        self.flush()
+        for attempt in range(UPDATE_ATTEMPTS):
+            try:
+                data, etag = self._get(key)
+                current = self.decode_for_update(data, key)
+            except FileNotFoundError:
+                current, etag = None, None
+            value = change(current)
+            condition = {"IfMatch": etag} if etag is not None else {"IfNoneMatch": "*"}
+            body = json_bytes(value)
+            try:
+                self._call("update", key, lambda: self.client.put_object(
+                    Bucket=self.bucket, Key=self.key(key), Body=body, **condition), conflict=True)
+                return value
+            except (_Conflict, FileNotFoundError):  # changed, or deleted, since it was read
+                time.sleep(random.uniform(0, min(1.0, 0.01 * 2 ** attempt)))
+        raise DatastoreError("Could not update %s: other writers kept changing it" % self.path(key),
+                             ["%d attempts, each beaten by a concurrent update." % UPDATE_ATTEMPTS],
+                             "Try again when the other updates are done.")
+
     def write_unpublished(self, key: str, data: Buffer) -> None:
         self._put(key, [data])
 
@@ -179,8 +209,8 @@ class S3Storage(Storage):
         self._call("copy %s to" % self.path(source_key), key, lambda: self.client.copy_object(
             Bucket=self.bucket, Key=self.key(key), CopySource=source))
 
-    def publish_marker(self, key: str, like: Optional[str] = None) -> None:
-        """An empty object (``like``, a marker to copy, saves nothing on S3)."""
+    def publish_marker(self, key: str, sizes: Optional[Mapping[str, int]] = None) -> None:
+        """An empty object: S3's writes are durable, so ``sizes`` need no record."""
         self.flush()  # a task is visible once DONE exists: everything it names is stored before
         self._put(key, [b""])
 
@@ -189,8 +219,8 @@ class S3Storage(Storage):
         marker = key.rstrip("/") + "/" + CLAIM_MARKER
         try:
             self._call("claim", marker, lambda: self.client.put_object(
-                Bucket=self.bucket, Key=self.key(marker), Body=b"", IfNoneMatch="*"), taken=True)
-        except _ClaimTaken:
+                Bucket=self.bucket, Key=self.key(marker), Body=b"", IfNoneMatch="*"), conflict=True)
+        except _Conflict:
             return False
         return True
 
@@ -217,8 +247,12 @@ class S3Storage(Storage):
         return bool(found.get("KeyCount") or found.get("Contents") or found.get("CommonPrefixes"))
 
     def read(self, key: str) -> bytes:
+        return self._get(key)[0]
+
+    def _get(self, key: str):
+        """``(content, etag)`` of ``key``."""
         response = self._call("read", key, lambda: self.client.get_object(Bucket=self.bucket, Key=self.key(key)))
-        return self._call("read", key, lambda: response["Body"].read())
+        return self._call("read", key, lambda: response["Body"].read()), response["ETag"]
 
     def map(self, key: str) -> memoryview:
         """A read-only view of the object: blobs from the local cache (downloaded once), memory-mapped."""
@@ -278,7 +312,7 @@ class S3Storage(Storage):
             self.bucket, self.key(key), target, Config=_transfer_config()))
 
     def list(self, key: str) -> List[str]:
-        """Names directly under ``key`` (sorted, every page; claim markers and temp names excluded)."""
+        """Names directly under ``key`` (sorted, every page; claim markers and other dot names excluded)."""
         prefix = self.key(key) + "/" if self.key(key) else ""
         names = set()
         paginator = self.client.get_paginator("list_objects_v2")
@@ -292,7 +326,7 @@ class S3Storage(Storage):
                     names.add(obj["Key"][len(prefix):])
 
         self._call("list", key, pages)
-        return sorted(n for n in names if n and n != CLAIM_MARKER and not n.startswith(".tmp-"))
+        return sorted(n for n in names if n and not n.startswith("."))
 
     def size(self, key: str) -> int:
         head = self._head(key)
@@ -301,7 +335,7 @@ class S3Storage(Storage):
         return int(head["ContentLength"])
 
     # -- errors ----------------------------------------------------------------------------
-    def _call(self, what: str, key: str, fn: Callable[[], Any], taken: bool = False) -> Any:
+    def _call(self, what: str, key: str, fn: Callable[[], Any], conflict: bool = False) -> Any:
         """Run one S3 operation; translate botocore's failures into duoflow's."""
         from botocore import exceptions as bx
 
@@ -310,8 +344,8 @@ class S3Storage(Storage):
         except bx.ClientError as exc:
             error = exc.response.get("Error") or {}
             code = str(error.get("Code") or exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", ""))
-            if taken and code in _CLAIM_TAKEN:
-                raise _ClaimTaken() from None
+            if conflict and code in _CONFLICT:
+                raise _Conflict() from None
             if code in _NOT_FOUND:
                 raise FileNotFoundError(self.path(key)) from None
             raise self._error(what, key, code, error.get("Message") or "") from None
@@ -362,8 +396,8 @@ class S3Storage(Storage):
             "If this keeps happening, check the endpoint, region and bucket settings.")
 
 
-class _ClaimTaken(Exception):
-    pass
+class _Conflict(Exception):
+    """A conditional write that another writer beat."""
 
 
 class S3LogSink(LogSink):

@@ -131,7 +131,7 @@ def _make_step_decorator(name: str) -> Callable:
 
         def apply(f: Callable) -> Callable:
             existing = getattr(f, "_duoflow_decorators", [])
-            if any(d.name == name for d in existing):
+            if name != "card" and any(d.name == name for d in existing):  # cards: one per id, as in Metaflow
                 raise UsageError("@%s is applied twice to step '%s'" % (name, f.__name__))
             f._duoflow_decorators = existing + [deco]
             return f

@@ -14,7 +14,6 @@ attributes (:func:`flow_decorators`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional
 
 from .exceptions import UsageError
@@ -86,13 +85,14 @@ def given_flow_decorators(cls) -> List[Decorator]:
 
 def flow_decorators(cls) -> List[Decorator]:
     """The flow decorators with their defaults filled in and config expressions evaluated."""
-    from .configs import has_delayed, resolve_delayed, values_by_name
+    import sys
 
+    configs = sys.modules.get("duoflow.configs")  # loaded by any flow that has a Config
     result = []
     for deco in given_flow_decorators(cls):
         attrs = dict(deco.attributes)
-        if has_delayed(attrs):
-            attrs = resolve_delayed(attrs, values_by_name(cls))
+        if configs is not None and configs.has_delayed(attrs):
+            attrs = configs.resolve_delayed(attrs, configs.values_by_name(cls))
         defaults = FLOW_SPECS[deco.name]
         result.append(Decorator(deco.name, dict(defaults or {}, **attrs)))
     return result
@@ -118,15 +118,15 @@ def jsonable(value: Any) -> Any:
 
 # -- @project ---------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
 class ProjectFacts:
-    """What ``@project`` makes of a run: Metaflow's ``current`` fields."""
+    """What ``@project`` makes of a run: Metaflow's ``current`` fields. (A plain class: a
+    dataclass costs every run's start most of a millisecond to build.)"""
 
-    project_name: str
-    branch_name: str
-    is_user_branch: bool
-    is_production: bool
-    project_flow_name: str
+    def __init__(self, project_name: str, branch_name: str, is_user_branch: bool,
+                 is_production: bool, project_flow_name: str):
+        self.project_name, self.branch_name = project_name, branch_name
+        self.is_user_branch, self.is_production = is_user_branch, is_production
+        self.project_flow_name = project_flow_name
 
     def to_json(self) -> Dict[str, Any]:
         return dict(self.__dict__)

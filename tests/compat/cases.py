@@ -75,6 +75,10 @@ CASES: List[Case] = [
          files=("myconfig.json",),
          results=["end sees ['mode', 'nested', 'timeout']", "item=z", "mode=cli", "timeout=9"],
          client=[("run.data.config['mode']", repr("cli"))]),
+    Case("config_toml_parser", "toml_config_flow.py", [["run"]], files=("myconfig.toml",),
+         results=["a=5", "cpu=1"]),
+    Case("config_in_flow_decorator", "project_config_flow.py", [["run"]],
+         results=["greeting=hi", "project=from_config"]),
     Case("card_accepted", "card_flow.py", [["run"]], results=["rows=[1, 2, 3]"]),
     Case("remote_decorators_check", "remote_flow.py", [["check"]],
          differs="Metaflow's check refuses @pypi without --environment=pypi (exit 1); duoflow's "
@@ -85,6 +89,7 @@ CASES: List[Case] = [
     Case("with_kubernetes", "hello_flow.py", [["run", "--with", "kubernetes"]], exit_code=2,
          differs="Metaflow runs the steps on Kubernetes (here: none configured); duoflow refuses "
                  "before any task runs."),
+    Case("with_card", "hello_flow.py", [["run", "--with", "card"]], results=["hello"]),
     Case("public_names", "names_flow.py", [["run"]],
          results=["doubled=[2, 4, 6]", "profiled=['block']"]),
     Case("show_without_docstring", "nodoc_flow.py", [["show"]], probe=_flowspec_doc_shown,

@@ -10,6 +10,7 @@ decorators and configs into what a run records and does.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any, Dict, List, Sequence
 
 import click
@@ -54,9 +55,11 @@ def scan_config_args(argv: Sequence[str], commands: Sequence[str] = ()) -> Dict[
 def resolve_from_argv(flow_cls, flow_file: str, argv: Sequence[str], commands: Sequence[str]) -> None:
     """Read the flow's configs (given in argv before the command, else their defaults) before
     its graph is built."""
+    given = scan_config_args(argv, commands)
+    if not any(given.values()) and "duoflow.configs" not in sys.modules:
+        return  # a flow with a Config has imported it
     from ..configs import flow_configs, resolve_configs
 
-    given = scan_config_args(argv, commands)
     if any(given.values()) or flow_configs(flow_cls):
         parsed = {name: json.loads(text) for name, text in given["config_parsed"].items()}
         resolve_configs(flow_cls, given["config_files"], given["config_values"], flow_file, parsed)
@@ -65,6 +68,8 @@ def resolve_from_argv(flow_cls, flow_file: str, argv: Sequence[str], commands: S
 def config_entrypoint_args(flow_cls) -> List[str]:
     """``--config-parsed NAME JSON`` for every config: how a task started afresh (the spawn
     launcher) gets the very values this run read, without reading or parsing them again."""
+    if "duoflow.configs" not in sys.modules:
+        return []  # a flow with a Config has imported it
     from ..configs import config_values, flow_configs
 
     values = config_values(flow_cls)
@@ -83,7 +88,6 @@ def run_extras(env, ctx: click.Context, opts: Dict[str, Any], graph, root: str) 
     ``@exit_hook``, and ``--branch``/``--production`` without ``@project``.
     """
     from .. import config
-    from ..configs import config_values
     from ..current import current
     from ..flow_decorators import (check_exit_hooks, decorator_record, flow_decorators, jsonable,
                                    project_facts, run_exit_hooks)
@@ -95,7 +99,7 @@ def run_extras(env, ctx: click.Context, opts: Dict[str, Any], graph, root: str) 
     check_exit_hooks(decorators)
     project = project_facts(decorators, graph.name, config.username(), top.get("branch"),
                             bool(top.get("production")))
-    configs = config_values(env.flow_cls)
+    configs = _config_values(env.flow_cls)
     record: Dict[str, Any] = {"flow_decorators": tuple(decorator_record(decorators))}
     if project is not None:
         record["project"] = project.to_json()
@@ -111,6 +115,14 @@ def run_extras(env, ctx: click.Context, opts: Dict[str, Any], graph, root: str) 
                            lambda: _client_run(root, graph.name, run_id), status == "succeeded")
         extras["on_finish"].append(hooks)
     return extras
+
+
+def _config_values(flow_cls) -> Dict[str, Any]:
+    if "duoflow.configs" not in sys.modules:
+        return {}  # a flow with a Config has imported it
+    from ..configs import config_values
+
+    return config_values(flow_cls)
 
 
 def task_facts_from_record(info) -> None:

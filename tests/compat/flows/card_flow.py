@@ -10,6 +10,7 @@ class CardFlow(FlowSpec):
         self.next(self.end)
 
     @card(type="blank", id="summary")
+    @card(type="default")
     @step
     def end(self):
         print("RESULT: rows=%s" % self.rows)

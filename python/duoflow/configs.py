@@ -167,6 +167,11 @@ class Config:
         return DelayedValue(self._config_name)[key]
 
     def __set_name__(self, owner, attr: str) -> None:
+        from .graph.names import RESERVED_NAMES
+
+        if attr in RESERVED_NAMES:
+            raise UsageError("Config '%s' is assigned to the reserved attribute '%s'"
+                             % (self._config_name, attr), hint="Rename the attribute.")
         object.__setattr__(self, "_config_attr", attr)
 
     # -- inside a step: the value -----------------------------------------------------------

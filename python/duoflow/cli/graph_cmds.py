@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, List
 
 import click
 
+from ..flow_decorators import flow_decorators, jsonable
+from ..graph.model import Decorator
 from ..graph.render import show
 from ..runtime.run import checked_graph
 from .options import shared, with_shared_options
+
+
+def shown_flow_decorators(flow_cls) -> List[Decorator]:
+    """The flow's decorators as ``show`` prints them: defaults filled in, configs evaluated,
+    functions by name."""
+    return [Decorator(d.name, jsonable(d.attributes)) for d in flow_decorators(flow_cls)]
 
 
 def make_show(env) -> click.Command:
@@ -16,7 +24,7 @@ def make_show(env) -> click.Command:
     def callback(ctx: click.Context, **kwargs: Any) -> int:
         opts = shared(ctx, kwargs)
         graph = checked_graph(env.flow_cls, opts["with_decorators"])
-        click.echo(show(graph), nl=False)
+        click.echo(show(graph, shown_flow_decorators(env.flow_cls)), nl=False)
         return 0
 
     return with_shared_options(click.Command(

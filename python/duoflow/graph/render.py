@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Sequence
 
-from .model import FlowGraph, Node
+from .model import Decorator, FlowGraph, Node
 
 
 def describe_transition(node: Node) -> str:
@@ -17,9 +17,11 @@ def describe_transition(node: Node) -> str:
     return text
 
 
-def show(graph: FlowGraph) -> str:
-    """Every step with its docstring's first line, kind, decorators and transitions."""
+def show(graph: FlowGraph, flow_decorators: Sequence[Decorator] = ()) -> str:
+    """The flow's decorators, then every step with its docstring's first line, kind, decorators
+    and transitions."""
     lines: List[str] = ["Flow %s" % graph.name]
+    lines += ["  @%s%s" % (d.name, _attrs(d.attributes)) for d in flow_decorators]
     if graph.doc:
         lines += ["  " + line for line in graph.doc.splitlines()]
     lines.append("")

@@ -102,3 +102,15 @@ def test_error_hooks_run_when_the_run_fails(run_flow):
     assert result.returncode == 1, result.describe()
     assert "HOOK on_error run=False" in result.stdout
     assert "by_name" not in result.stdout
+
+
+def test_show_lists_the_flow_decorators(run_flow):
+    result = run_flow("project_decorators_flow.py", "show")
+    assert result.returncode == 0, result.describe()
+    assert result.stdout.splitlines()[:5] == [
+        "Flow ProjectDecoratorsFlow",
+        "  @trigger_on_finish(flow='OtherFlow', flows=[], options={})",
+        "  @trigger(event='data_updated', events=[], options={})",
+        "  @schedule(hourly=False, daily=True, weekly=False, cron='0 6 * * *', timezone=None)",
+        "  @project(name='demo', branch=None, production=False)",
+    ]

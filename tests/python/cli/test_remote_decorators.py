@@ -32,6 +32,7 @@ def test_check_and_show_still_work(run_flow):
     shown = run_flow("remote_decorators_flow.py", "show")
     assert shown.returncode == 0, shown.describe()
     assert "@batch(cpu=4, queue='jobs')" in shown.stdout
+    assert shown.stdout.splitlines()[1] == "  @conda_base(python='3.11')"
 
 
 def test_with_a_remote_decorator_is_refused(run_flow):

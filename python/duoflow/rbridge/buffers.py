@@ -50,20 +50,21 @@ def _bytearray(array) -> bytearray:
 
 def numbers_from_bytes(data: Any, rtype: str):
     """``(values, mask)`` of an R buffer: numpy values (0 where R had NA) and the NA mask (None
-    when there is none). NaN that is not NA stays NaN."""
+    when there is none). NaN that is not NA stays NaN. A bytearray is used in place (and its NA
+    slots zeroed): it is the one reticulate made for this call."""
     import numpy as np
 
     raw = data if data is not None else b""
     if rtype == "complex":
         return np.frombuffer(raw, dtype="<c16").astype("complex128"), None
     if rtype == "double":
-        values = np.frombuffer(raw, dtype="<f8").copy()
+        values = _owned(raw, "<f8")
         nan = np.isnan(values)
         if not nan.any():
             return values, None
         mask = nan & ((values.view("<u8") & 0xFFFFFFFF) == NA_LOW_WORD)
     else:
-        values = np.frombuffer(raw, dtype="<i4").copy()
+        values = _owned(raw, "<i4")
         mask = values == INT_NA
     if not mask.any():
         mask = None
@@ -72,6 +73,15 @@ def numbers_from_bytes(data: Any, rtype: str):
     if rtype == "logical":
         values = values.astype(bool)
     return values, mask
+
+
+def _owned(raw, dtype: str):
+    """numpy values over R's buffer: the bytearray reticulate made is the bridge's alone, so it
+    is used in place; anything read-only is copied."""
+    import numpy as np
+
+    values = np.frombuffer(raw, dtype=dtype)
+    return values if values.flags.writeable else values.copy()
 
 
 def positions_bytes(mask) -> Optional[bytearray]:

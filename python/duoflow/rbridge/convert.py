@@ -330,7 +330,7 @@ def _frame_from_wire(wire: Dict[str, Any]):
         else:
             columns[name] = _column_from_wire(column)
     arrays = {i: a for i, a in arrays.items() if a is not None}
-    frame = pd.DataFrame(columns)
+    frame = pd.DataFrame(columns, copy=False)  # the columns are new: no need for another copy
     if not names:
         frame = pd.DataFrame(index=range(int(wire.get("nrow") or 0)))
     row_names = wire.get("row_names")

@@ -43,15 +43,17 @@ def register_table(frame: Any, arrays: Dict[int, Any]) -> None:
 def _sample(frame, arrays):
     """A few rows with every column's dtype: the first non-missing value of each Arrow-built
     column (so pandas infers its kind from a value), and the first row of the others."""
+    import numpy as np
     import pandas as pd
+
+    from .buffers import null_mask
 
     columns = {}
     for i, name in enumerate(frame.columns):
         column = frame.iloc[:, i]
         row = 0
-        if i in arrays:
-            present = column.notna().to_numpy().nonzero()[0]
-            row = int(present[0]) if len(present) else 0
+        if i in arrays and arrays[i].null_count:
+            row = int(np.argmin(null_mask(arrays[i])))  # the first valid row (0 when none is)
         columns[name] = column.iloc[row:row + 1].reset_index(drop=True)
     return pd.DataFrame(columns)
 

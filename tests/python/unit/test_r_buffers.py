@@ -46,10 +46,10 @@ def test_r_na_and_nan_stay_apart():
 
 
 def test_integer_and_logical_na_is_int_min():
-    data = bytearray(np.array([1, -2 ** 31, 0], dtype="<i4").tobytes())
-    values, mask = buffers.numbers_from_bytes(data, "logical")
+    written = np.array([1, -2 ** 31, 0], dtype="<i4").tobytes()
+    values, mask = buffers.numbers_from_bytes(bytearray(written), "logical")
     assert values.tolist() == [True, False, False] and mask.tolist() == [False, True, False]
-    assert bytes(buffers.numbers_bytes(values, mask, "logical")) == bytes(data)
+    assert bytes(buffers.numbers_bytes(values, mask, "logical")) == written
 
 
 def test_strings_cross_as_one_buffer_both_ways():

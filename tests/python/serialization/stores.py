@@ -18,14 +18,17 @@ class Store:
         self.blobs = BlobStore(self.storage, "RoundTripFlow")
 
     def save(self, name, value):
+        """The artifact-index entry as ``artifacts.json`` holds it (a dict): what these tests check."""
         from duoflow.datastore.artifacts import store_value
 
-        return store_value(self.blobs, name, value)
+        return store_value(self.blobs, name, value).to_json()
 
     def load(self, name, entry):
+        """Load from an entry in its stored form (read back as a typed record, as tasks do)."""
         from duoflow.datastore.artifacts import load_value
+        from duoflow.datastore.records import ArtifactEntry
 
-        return load_value(self.blobs, name, entry, WHERE)
+        return load_value(self.blobs, name, ArtifactEntry.from_json(entry, WHERE), WHERE)
 
     def roundtrip(self, value, name="x"):
         entry = self.save(name, value)

@@ -140,6 +140,7 @@ def test_legacy_cloudpickle_artifacts_still_load():
 
     from duoflow.datastore.artifacts import load_value
     from duoflow.datastore.cas import BlobStore
+    from duoflow.datastore.records import ArtifactEntry
     from duoflow.datastore.storage.local import LocalStorage
 
     root = rowlib.LEGACY_DIR
@@ -147,7 +148,8 @@ def test_legacy_cloudpickle_artifacts_still_load():
     blobs = BlobStore(LocalStorage(str(root)), rowlib.LEGACY_FLOW)
     assert {e["encoding"] for e in index.values()} == {"cloudpickle"}
     assert {e["version"] for e in index.values()} == {1}
-    loaded = {name: load_value(blobs, name, entry, "Legacy/1/start/1") for name, entry in index.items()}
+    loaded = {name: load_value(blobs, name, ArtifactEntry.from_json(entry), "Legacy/1/start/1")
+              for name, entry in index.items()}
     expected = {
         "count": 3, "ratio": 0.25, "message": "h\u00e9llo", "nothing": None,
         "mapping": {"a": [1, 2.5, None], 7: ("x", b"\x00")}, "tags": {"x", "y"}, "big": 2 ** 80,

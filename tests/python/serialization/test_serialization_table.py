@@ -54,9 +54,10 @@ def fixture_blobs():
 @pytest.mark.parametrize("row", FIXTURE_ROWS, ids=[r["name"] for r in FIXTURE_ROWS])
 def test_fixture_artifacts_decode(fixture_index, fixture_blobs, row):
     from duoflow.datastore.artifacts import load_value
+    from duoflow.datastore.records import ArtifactEntry
 
     assert row["name"] in fixture_index, "regenerate: PYTHONPATH=python python3 tests/fixtures/roundtrip/make_fixtures.py"
     entry = fixture_index[row["name"]]
     assert entry["encoding"] == row["encoding"]
-    loaded = load_value(fixture_blobs, row["name"], entry, "fixtures")
+    loaded = load_value(fixture_blobs, row["name"], ArtifactEntry.from_json(entry), "fixtures")
     assert_same(loaded, rowlib.expected(row), check_order=row.get("check_order", False), path=row["name"])

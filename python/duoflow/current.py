@@ -43,6 +43,11 @@ class Current:
         if values is None:
             raise DuoflowError("current.%s is only available inside a running step" % name,
                                hint="Read it in a step function, e.g. print(current.run_id).")
+        if name == "card" and "card" not in values:
+            from .cards import CardCollector  # components are kept, not rendered (see cards.py)
+
+            values["card"] = CardCollector()
+            return values["card"]
         if name not in values:
             raise AttributeError("current has no field '%s'; it has: %s"
                                  % (name, ", ".join(sorted(values))))

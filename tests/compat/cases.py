@@ -89,6 +89,8 @@ CASES: List[Case] = [
     Case("with_kubernetes", "hello_flow.py", [["run", "--with", "kubernetes"]], exit_code=2,
          differs="Metaflow runs the steps on Kubernetes (here: none configured); duoflow refuses "
                  "before any task runs."),
+    Case("card_components", "card_components_flow.py", [["run"]],
+         results=["components=1", "image class=Image"]),
     Case("with_card", "hello_flow.py", [["run", "--with", "card"]], results=["hello"]),
     Case("public_names", "names_flow.py", [["run"]],
          results=["doubled=[2, 4, 6]", "profiled=['block']"]),

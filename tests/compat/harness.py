@@ -4,7 +4,8 @@
         [--metaflow-python bench/.venv-metaflow/bin/python] [--only NAME,NAME]
 
 Each case runs in a fresh directory with only its flow (and files) in it: for duoflow the
-import line is changed (``from metaflow import`` -> ``from duoflow import``), nothing else. An
+import lines are changed (``from metaflow[.cards] import`` -> ``from duoflow[.cards] import``),
+nothing else. An
 outcome is the last command's exit code, its sorted ``RESULT:`` lines, and the client reads
 done afterwards in the same engine's Python. Prints a table; exits 1 when an outcome differs
 from what the case expects (duoflow) or from duoflow's without a documented reason (Metaflow).
@@ -76,7 +77,7 @@ def prepare(case: Case, engine: str, workdir: Path) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     text = (FLOWS / case.flow).read_text()
     if engine == "duoflow":
-        text = text.replace("from metaflow import", "from duoflow import")
+        text = re.sub(r"^from metaflow(\.| )", r"from duoflow\1", text, flags=re.MULTILINE)
     (workdir / case.flow).write_text(text)
     for name in case.files:
         shutil.copyfile(FLOWS / name, workdir / name)

@@ -91,3 +91,21 @@ def test_show_of_a_flow_without_docstring_prints_none(run_flow):
     assert "Subclass it" not in result.stdout
     helped = run_flow("no_docstring_flow.py", "--help")
     assert "NoDocstringFlow: a duoflow flow" in helped.stdout, helped.describe()
+
+
+def test_card_components_import_and_collect_without_rendering():
+    from duoflow import cards
+
+    # metaflow.cards' public names (2.19.39), minus the card classes only Metaflow's renderer uses
+    for name in ("Artifact", "Table", "Image", "Error", "Markdown", "VegaChart", "ProgressBar",
+                 "ValueBox", "PythonCode", "EventsTimeline", "JSONViewer", "YAMLViewer",
+                 "MetaflowCardComponent", "MetaflowCard", "get_cards"):
+        assert hasattr(cards, name), name
+    table = cards.Table.from_dataframe([[1]], headers=["a"])
+    table.update(data=[[2]])
+    collector = cards.CardCollector()
+    collector.append(cards.Markdown("# x"))
+    collector["other"].extend([table, cards.Markdown("y")])
+    assert len(collector.components) == 1 and len(collector["other"].components) == 2
+    with pytest.raises(UnsupportedFeatureError, match="get_cards: reading the cards"):
+        cards.get_cards("Flow/1/start/1")

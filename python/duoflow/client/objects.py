@@ -346,6 +346,12 @@ class Step(ClientObject):
         return self._run._graph_node(self._name).get("doc")
 
     @property
+    def decorators(self) -> List[Dict[str, Any]]:
+        """The step's decorators as the run recorded them (``--with`` included):
+        ``[{"name": "card", "attributes": {...}}, ...]``."""
+        return [dict(d) for d in self._run._graph_node(self._name).get("decorators") or []]
+
+    @property
     def child_steps(self) -> List["Step"]:
         """Steps this step goes to (those that started)."""
         nexts = self._run._graph_node(self._name).get("next") or []

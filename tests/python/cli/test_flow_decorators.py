@@ -114,3 +114,11 @@ def test_show_lists_the_flow_decorators(run_flow):
         "  @schedule(hourly=False, daily=True, weekly=False, cron='0 6 * * *', timezone=None)",
         "  @project(name='demo', branch=None, production=False)",
     ]
+
+
+def test_step_decorators_without_local_effect_are_recorded(run_flow):
+    result = run_flow("linear_flow.py", "run", "--with", "card:type='blank'")
+    assert result.returncode == 0, result.describe()
+    decorators = _client(result, "[d['name'] for d in run['start'].decorators]")
+    assert decorators == repr(["card"])
+    assert _client(result, "run['start'].decorators[0]['attributes']['type']") == repr("blank")

@@ -286,6 +286,8 @@ def resolve_configs(cls, paths: Mapping[str, str], texts: Mapping[str, str], flo
     values = {attr: parsed[c._config_name] if c._config_name in parsed
               else c.read(paths.get(c._config_name), texts.get(c._config_name), flow_file)
               for attr, c in configs.items()}
+    if cls.__dict__.get("_duoflow_configs") != values and "_duoflow_graph" in cls.__dict__:
+        del cls._duoflow_graph  # built with other values (the same class run again in-process)
     cls._duoflow_configs = values
     return values
 

@@ -88,3 +88,24 @@ def test_no_project_means_no_branch_options():
     assert project_facts([], "MyFlow", "ann") is None
     with pytest.raises(UsageError, match="need a @project decorator"):
         project_facts([], "MyFlow", "ann", "b", False)
+
+
+def test_the_graph_follows_the_configs_read_last(tmp_path):
+    from duoflow import FlowSpec, step, timeout
+    from duoflow.configs import resolve_configs
+
+    class Limited(FlowSpec):
+        cfg = Config("cfg", default_value={"limit": 5})
+
+        @timeout(seconds=cfg.limit)
+        @step
+        def start(self):
+            self.next(self.end)
+
+        @step
+        def end(self):
+            pass
+
+    assert Limited._graph()["start"].decorator("timeout").attributes["seconds"] == 5
+    resolve_configs(Limited, {}, {"cfg": '{"limit": 9}'}, "")
+    assert Limited._graph()["start"].decorator("timeout").attributes["seconds"] == 9

@@ -58,6 +58,15 @@ def _pip_hint(attributes: Dict[str, Any]) -> str:
 def refuse_remote_decorators(graph: FlowGraph, flow_decorators: Sequence[Decorator],
                              with_decorators: Sequence[str]) -> None:
     """Raise a usage error listing every remote decorator of the flow, its steps, and ``--with``."""
+    problems = remote_problems(graph, flow_decorators, with_decorators)
+    if problems:
+        raise UsageError("%s uses what needs a remote system; nothing was run" % graph.name, problems,
+                         "Every other command (check, show) works on this flow as it is.")
+
+
+def remote_problems(graph: FlowGraph, flow_decorators: Sequence[Decorator],
+                    with_decorators: Sequence[str]) -> List[str]:
+    """One line per remote decorator: where it is, what it does, what to do instead."""
     problems: List[str] = []
     for text in with_decorators:
         name = text.partition(":")[0].strip()
@@ -74,9 +83,7 @@ def refuse_remote_decorators(graph: FlowGraph, flow_decorators: Sequence[Decorat
             if deco.name in REMOTE_DECORATORS:
                 problems.append("%s  step '%s': %s" % (node.where(), node.name,
                                                        describe(deco.name, deco.attributes)))
-    if problems:
-        raise UsageError("%s uses what needs a remote system; nothing was run" % graph.name, problems,
-                         "Every other command (check, show) works on this flow as it is.")
+    return problems
 
 
 def _base(path: str) -> str:

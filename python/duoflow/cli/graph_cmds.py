@@ -9,6 +9,7 @@ import click
 from ..flow_decorators import flow_decorators, jsonable
 from ..graph.model import Decorator
 from ..graph.render import show
+from ..remote import remote_problems
 from ..runtime.run import checked_graph
 from .options import shared, with_shared_options
 
@@ -38,6 +39,9 @@ def make_check(env) -> click.Command:
         graph = checked_graph(env.flow_cls, opts["with_decorators"])
         click.echo("Flow %s is valid: %d steps, %d parameters." % (
             graph.name, len(graph.nodes), len(env.flow_cls._parameters())))
+        remote = remote_problems(env.flow_cls._graph(), flow_decorators(env.flow_cls), opts["with_decorators"])
+        if remote:
+            click.echo("Note: run refuses what needs a remote system:\n" + "\n".join("  " + p for p in remote))
         return 0
 
     return with_shared_options(click.Command(

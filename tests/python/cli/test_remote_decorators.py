@@ -29,6 +29,8 @@ def test_a_run_with_remote_decorators_is_refused_before_any_task(run_flow):
 def test_check_and_show_still_work(run_flow):
     checked = run_flow("remote_decorators_flow.py", "check")
     assert checked.returncode == 0, checked.describe()
+    assert "Note: run refuses what needs a remote system:" in checked.stdout
+    assert "step 'start': @batch runs steps on AWS Batch" in checked.stdout
     shown = run_flow("remote_decorators_flow.py", "show")
     assert shown.returncode == 0, shown.describe()
     assert "@batch(cpu=4, queue='jobs')" in shown.stdout

@@ -75,17 +75,15 @@ class TaskStore:
             self.storage.write_unpublished(info_key, record)
         sizes = None
         if not self.storage.durable_writes:
-            sizes = self._blob_sizes(artifacts, artifacts_of)
+            # A clone's blobs are its origin's, whose DONE was checked when the resume chose it.
+            sizes = {} if artifacts_of is not None else self._blob_sizes(artifacts or {})
             sizes.update({index_key: self.storage.size(index_key), info_key: len(record)})
         self.storage.publish_marker(self.key + "/DONE", sizes)
 
-    def _blob_sizes(self, artifacts, artifacts_of) -> Dict[str, int]:
-        """``{blob key: size}`` of the task's stored values (a clone's: its origin's DONE's)."""
-        if artifacts_of is not None:
-            recorded = self.storage.marker_sizes(artifacts_of.key + "/DONE") or {}
-            return {k: v for k, v in recorded.items() if not k.startswith(artifacts_of.key + "/")}
+    def _blob_sizes(self, artifacts: Mapping[str, ArtifactEntry]) -> Dict[str, int]:
+        """``{blob key: size}`` of the task's stored values."""
         return {self.flow_store.blobs.key(entry.sha): entry.size
-                for entry in (artifacts or {}).values() if entry.sha and not entry.is_inline}
+                for entry in artifacts.values() if entry.sha and not entry.is_inline}
 
     def read_info(self) -> Optional[TaskRecord]:
         """task.json, or None when the task has not recorded a start yet."""

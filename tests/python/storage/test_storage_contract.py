@@ -10,6 +10,7 @@ import os
 import pytest
 
 from duoflow import config
+from duoflow.exceptions import DatastoreError
 from duoflow.datastore.storage.protocol import LogSink, Storage
 
 
@@ -149,6 +150,14 @@ def test_update_json_writes_nothing_when_the_change_raises(storage):
         storage.update_json("F/other.json", refuse)
     assert storage.read_json("F/tags.json") == ["a"]
     assert not storage.exists("F/other.json")
+
+
+def test_update_json_of_a_damaged_file_names_it(storage):
+    storage.write("F/tags.json", b'{"tags": [')
+    with pytest.raises(DatastoreError) as caught:
+        storage.update_json("F/tags.json", lambda current: current)
+    assert storage.path("F/tags.json") in str(caught.value) and "not valid JSON" in str(caught.value)
+    assert storage.read("F/tags.json") == b'{"tags": ['
 
 
 def test_concurrent_updates_from_ten_processes_all_count(storage, run_children):

@@ -3,15 +3,16 @@
 
 Configs must be known before the flow's graph is built (decorator arguments may use them), so
 :func:`resolve_from_argv` reads them from the arguments before click parses anything; the click
-options declared here only document and accept them. :func:`run_extras` turns the flow
-decorators and configs into what a run records and does.
+options declared here only document and accept them. :func:`run_extras` hands them to
+:mod:`duoflow.run_additions`, which turns flow decorators and configs into what a run records and
+does.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, Sequence
 
 import click
 
@@ -65,76 +66,11 @@ def resolve_from_argv(flow_cls, flow_file: str, argv: Sequence[str], commands: S
         resolve_configs(flow_cls, given["config_files"], given["config_values"], flow_file, parsed)
 
 
-def config_entrypoint_args(flow_cls) -> List[str]:
-    """``--config-parsed NAME JSON`` for every config: how a task started afresh (the spawn
-    launcher) gets the very values this run read, without reading or parsing them again."""
-    if "duoflow.configs" not in sys.modules:
-        return []  # a flow with a Config has imported it
-    from ..configs import config_values, flow_configs
-
-    values = config_values(flow_cls)
-    args: List[str] = []
-    for attr, config in flow_configs(flow_cls).items():
-        if values.get(attr) is not None:
-            args += ["--config-parsed", config._config_name, json.dumps(values[attr])]
-    return args
-
-
 def run_extras(env, ctx: click.Context, opts: Dict[str, Any], graph, root: str) -> Dict[str, Any]:
-    """What the flow decorators and configs add to a run: RunOptions fields by name, and
-    ``configs`` (their values by attribute: every task has them as artifacts, like parameters).
-
-    Raises a usage error (nothing has run yet) for remote decorators, a bad ``@project`` or
-    ``@exit_hook``, and ``--branch``/``--production`` without ``@project``.
-    """
-    from .. import config
-    from ..current import current
-    from ..flow_decorators import (check_exit_hooks, decorator_record, flow_decorators, jsonable,
-                                   project_facts, run_exit_hooks)
-    from ..remote import refuse_remote_decorators
+    """What the flow's decorators and configs add to this run (see
+    :func:`duoflow.run_additions.run_additions`), given the top-level options."""
+    from ..run_additions import run_additions
 
     top = (ctx.obj or {}).get("shared", {})
-    decorators = flow_decorators(env.flow_cls)
-    refuse_remote_decorators(env.flow_cls._graph(), decorators, opts["with_decorators"])
-    check_exit_hooks(decorators)
-    project = project_facts(decorators, graph.name, config.username(), top.get("branch"),
-                            bool(top.get("production")))
-    configs = _config_values(env.flow_cls)
-    record: Dict[str, Any] = {"flow_decorators": tuple(decorator_record(decorators))}
-    if project is not None:
-        record["project"] = project.to_json()
-        current._set_run_facts(project.to_json())  # forked tasks inherit it
-    if configs:
-        record["configs"] = jsonable(configs)
-    extras: Dict[str, Any] = {"record": record, "system_tags": project.system_tags() if project else [],
-                              "configs": dict(configs),
-                              "on_finish": []}
-    if any(d.name == "exit_hook" for d in decorators):
-        def hooks(run_id: str, status: str) -> None:
-            run_exit_hooks(decorators, env.flow_cls.__module__,
-                           lambda: _client_run(root, graph.name, run_id), status == "succeeded")
-        extras["on_finish"].append(hooks)
-    return extras
-
-
-def _config_values(flow_cls) -> Dict[str, Any]:
-    if "duoflow.configs" not in sys.modules:
-        return {}  # a flow with a Config has imported it
-    from ..configs import config_values
-
-    return config_values(flow_cls)
-
-
-def task_facts_from_record(info) -> None:
-    """In a task started afresh (``step``), show what the run recorded in ``current``."""
-    if info.project:
-        from ..current import current
-
-        current._set_run_facts(info.project)
-
-
-def _client_run(root: str, flow: str, run_id: str):
-    from ..client.objects import Flow, Run
-
-    return Run._load(Flow._in_datastore(root, flow), run_id, check=False)
-
+    return run_additions(env.flow_cls, graph, root, opts["with_decorators"], top.get("branch"),
+                         bool(top.get("production")))

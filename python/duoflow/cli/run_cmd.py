@@ -13,7 +13,8 @@ from ..exceptions import UsageError
 from ..parameters import materialize
 from ..runtime.run import RunOptions, checked_graph, start_run
 from ..tags import check_user_tags
-from .flow_options import config_entrypoint_args, run_extras
+from ..run_additions import config_entrypoint_args
+from .flow_options import run_extras
 from .options import shared, with_shared_options
 from .params import collect_parameter_values, parameter_options
 

@@ -13,7 +13,7 @@ from ..exceptions import UsageError
 from ..runtime.context import TaskRequest
 from ..runtime.run import load_run_context
 from ..runtime.task import execute_task
-from .flow_options import task_facts_from_record
+from ..run_additions import restore_run_facts
 from .options import shared, with_shared_options
 
 
@@ -25,7 +25,7 @@ def make(env) -> click.Command:
         root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
         flow_store = open_flow_store(root, env.flow_cls._graph().name)
         run = load_run_context(env.flow_cls, flow_store, run_id)
-        task_facts_from_record(flow_store.read_run(run_id))
+        restore_run_facts(flow_store.read_run(run_id))
         if step_name not in run.graph:
             raise UsageError("This flow has no step '%s'" % step_name)
         paths = [p for p in (input_paths or "").split(",") if p]

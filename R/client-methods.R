@@ -125,7 +125,7 @@ artifacts_frame <- function(x) {
 #' s$artifacts
 #' summary(new_flow("ClientDemoFlow"))
 #' summary(run$step("square"))
-#' summary(run$end_task)
+#' summary(run$end_task_client())
 #' @name client_summary
 NULL
 
@@ -302,7 +302,39 @@ print.task_client <- function(x, ...) {
 
 #' @export
 print.duoflow_task_exception <- function(x, ...) {
-  cat(sprintf("Error (attempt %s): %s: %s\n", x$attempt, x$type, x$message))
-  if (nzchar(x$traceback %||% "")) cat(paste0("  ", strsplit(x$traceback, "\n", fixed = TRUE)[[1]]), sep = "\n")
+  cat(format_caught_error(x$type, x$message, x$traceback, x$attempt), sep = "\n")
+  invisible(x)
+}
+
+# An error as R users read one: "Error (attempt N): Type: message", then the traceback lines
+# that do not repeat it (an R step's error carries its R traceback in the message already).
+format_caught_error <- function(type, message, traceback, attempt = NULL) {
+  message <- strsplit(message %||% "", "\n", fixed = TRUE)[[1]]
+  if (!length(message)) message <- ""
+  head <- sprintf("Error%s: %s: %s", if (is.null(attempt)) "" else sprintf(" (attempt %s)", attempt),
+                  type, message[1])
+  trace <- strsplit(traceback %||% "", "\n", fixed = TRUE)[[1]]
+  trace <- trace[nzchar(trimws(trace)) & !trace %in% message & !endsWith(trace, paste0(type, ": ", message[1]))]
+  c(head, message[-1], if (length(trace)) paste0("  ", trace))
+}
+
+#' What `catch(var = ...)` stored, printed as an error
+#'
+#' The artifact a caught failure leaves (`self$<var>` in a later step, `task$artifact("<var>")`
+#' in the client) is a reference to the Python core's record of the error. It prints as the error:
+#' its type, message and traceback (an R step's R traceback), and where it happened; `x$value$type`,
+#' `x$value$message`, `x$value$traceback`, `x$value$pathspec` and `x$value$attempt` are its parts.
+#' Other Python references print as reticulate prints them.
+#' @param x A Python reference returned by the client or `self`.
+#' @param ... Passed on.
+#' @return `x`, invisibly.
+#' @keywords internal
+#' @method print duoflow.rbridge.convert.PyRef
+#' @export
+print.duoflow.rbridge.convert.PyRef <- function(x, ...) {
+  value <- x$value
+  if (!inherits(value, "duoflow.runtime.task.CaughtException")) return(NextMethod())
+  cat(sprintf("<caught error in %s>", value$pathspec),
+      format_caught_error(value$type, value$message, value$traceback, value$attempt), sep = "\n")
   invisible(x)
 }

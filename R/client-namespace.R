@@ -50,3 +50,42 @@ get_namespace <- function() {
 set_default_namespace <- function() {
   invisible(client_call("default_namespace"))
 }
+
+#' The datastore the client reads
+#'
+#' Metaflow R's metadata functions. `get_metadata()` says which datastore the client reads, as
+#' `"local@<path>"` (or `"s3@s3://bucket/prefix"`). `set_metadata()` chooses another one for every
+#' later client call: `"local"` (the local datastore: a local `DUOFLOW_DATASTORE_ROOT`, else the
+#' nearest `.duoflow/` at or above the working directory), `"local@/path"` or a path (the
+#' datastore, or the directory holding its `.duoflow/`), or `"s3://bucket/prefix"`.
+#' `reset_default_metadata()` goes back to the default. Objects already opened keep reading
+#' where they were opened.
+#'
+#' @param ms Where to read: `"local"`, `"local@/path"`, a path, `"s3://bucket/prefix"`, or `NULL`
+#'   for the default.
+#' @return The datastore now read, as `get_metadata()` gives it.
+#' @examples
+#' root <- duoflow:::example_datastore()  # runs a small flow in a temporary directory
+#' get_metadata()
+#' set_metadata(root)
+#' list_flows()
+#' reset_default_metadata()
+#' @export
+set_metadata <- function(ms = NULL) {
+  if (!is.null(ms) && (!is.character(ms) || length(ms) != 1L || is.na(ms))) {
+    duoflow_abort("usage", "set_metadata() takes one string such as \"local\" or \"local@/path\", or NULL")
+  }
+  client_call("set_metadata", ms)
+}
+
+#' @rdname set_metadata
+#' @export
+get_metadata <- function() {
+  client_call("get_metadata")
+}
+
+#' @rdname set_metadata
+#' @export
+reset_default_metadata <- function() {
+  client_call("default_metadata")
+}

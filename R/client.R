@@ -34,12 +34,12 @@ new_client_object <- function(kind, py) {
 }
 
 open_client <- function(kind, pathspec) {
-  pathspec <- check_id(pathspec, kind)
+  pathspec <- client_key(pathspec, kind)
   new_client_object(kind, client_call("open_object", kind, pathspec))
 }
 
 child_client <- function(parent, kind, key) {
-  key <- check_id(key, kind)
+  key <- client_key(key, kind, .subset2(parent, "pathspec"))
   new_client_object(kind, client_call("child", client_py(parent), key))
 }
 
@@ -55,7 +55,6 @@ client_py <- function(x) {
 }
 
 check_id <- function(id, kind) {
-  if (inherits(id, "duoflow_client")) return(.subset2(id, "pathspec"))
   if (is.numeric(id) && length(id) == 1L && !is.na(id)) id <- format(id, scientific = FALSE)
   if (!is.character(id) || length(id) != 1L || is.na(id) || !nzchar(id)) {
     duoflow_abort("usage", sprintf("A %s id is one non-empty string", kind),
@@ -64,10 +63,38 @@ check_id <- function(id, kind) {
   id
 }
 
-flow_name_of <- function(flow) {
-  if (inherits(flow, "flow_client")) return(.subset2(flow, "pathspec"))
-  check_id(flow, "flow")
+# An id (or, without `parent`, a pathspec) given as a string, a number, or a client object. A
+# client object of the right kind stands for its id (its pathspec without `parent`) when it belongs
+# to `parent` (a pathspec); anything else is refused with what was given and what to pass instead.
+client_key <- function(key, kind, parent = NULL) {
+  if (!inherits(key, "duoflow_client")) return(check_id(key, kind))
+  got <- .subset2(key, "kind")
+  pathspec <- .subset2(key, "pathspec")
+  id <- sub(".*/", "", pathspec)
+  where <- if (is.null(parent)) "pathspec" else "id"
+  if (got != kind) {
+    duoflow_abort("usage", sprintf("Got a %s (%s) where a %s %s is expected", client_kinds[[got]],
+                                   pathspec, kind, where),
+                  hint = sprintf("Pass a %s %s (a string), e.g. %s.", kind, where, id_example(kind, where)))
+  }
+  if (is.null(parent)) return(pathspec)
+  if (!identical(sub("/[^/]*$", "", pathspec), parent)) {
+    duoflow_abort("usage", sprintf("%s %s is not a %s of %s", client_kinds[[got]], pathspec, kind, parent),
+                  hint = sprintf("Open it by its pathspec: %s$new(\"%s\").", client_kinds[[got]], pathspec))
+  }
+  id
 }
+
+id_example <- function(kind, where) {
+  if (where == "pathspec") {
+    return(switch(kind, flow = "\"HelloFlow\"", run = "\"HelloFlow/12\"", step = "\"HelloFlow/12/start\"",
+                  task = "\"HelloFlow/12/start/3\""))
+  }
+  switch(kind, flow = "\"HelloFlow\"", run = "flow$latest_run", step = "\"start\" or run$steps[[1]]",
+         task = "step$a_task or step$tasks[[1]]")
+}
+
+flow_name_of <- function(flow) client_key(flow, "flow")
 
 # -- generators: flow_client$new(...) and friends ------------------------------------------------
 
@@ -90,40 +117,55 @@ print.duoflow_client_generator <- function(x, ...) {
 #' * `step_client$new(run, step_id)` or `step_client$new("Flow/run_id/step")`.
 #' * `task_client$new(step, task_id)` or `task_client$new("Flow/run_id/step/task_id")`.
 #'
-#' Each object has fields read with `$` (see below) and methods: `flow$run(id)`,
-#' `flow$runs_with_tags(...)` (ids of the runs that carry every tag given),
-#' `run$step(name)`, `step$task(id)`, `run$artifact(name)` (an artifact of the end step),
-#' `task$artifact(name)`, and `$summary()`. On a run or a task, `x$name` also reads the artifact
-#' `name` when no field has that name. Artifacts come back as native R values (data frames as
-#' data.frames, time stamps as POSIXct; see the round-trip table in the README); a Python object
-#' with no R counterpart comes back as a reference to the Python object (`value$value` is
-#' reticulate's view of it).
+#' Each object has fields read with `$` and methods, named as in Metaflow R's R6 classes: a
+#' field that Metaflow R's client defines has the same name and gives the same kind of value (an
+#' id where Metaflow R gives an id), so code written for Metaflow R's client runs unchanged, e.g.
+#' `task_client$new(step, step$a_task)`. duoflow's extras have names of their own.
+#'
+#' Methods: `flow$run(id)`, `flow$runs_with_tags(...)` (a list of `run_client`s carrying every
+#' tag given, newest first, returned invisibly as in Metaflow R), `run$step(name)`,
+#' `step$task(id)`, `run$artifact(name)` (an artifact of the end step), `task$artifact(name)`,
+#' `$summary()`, and Metaflow R's `$get_obj()` (the Python client object, through reticulate),
+#' `$get_values()` (ids of the children: run ids, step names, task ids or artifact names; `x[i]`
+#' indexes them) and `$is_in_namespace()`. duoflow's: `flow$run_ids_with_tags(...)` (the ids of
+#' those runs), `run$end_task_client()` and `step$a_task_client()` (a `task_client`, or `NULL`).
+#'
+#' On a run or a task, `x$name` also reads the artifact `name` when no field has that name.
+#' Artifacts come back as native R values (data frames as data.frames, time stamps as POSIXct; see
+#' the round-trip table in the README); a Python object with no R counterpart comes back as a
+#' reference to the Python object (`value$value` is reticulate's view of it).
 #'
 #' The datastore read is `DUOFLOW_DATASTORE_ROOT`, else the nearest `.duoflow/` directory at or
-#' above the working directory, as for Python's client. Only runs in the current namespace are
-#' seen ([set_namespace()]).
+#' above the working directory, as for Python's client ([set_metadata()] chooses another). Only
+#' runs in the current namespace are seen ([set_namespace()]).
 #'
 #' @section Fields:
-#' All objects: `id`, `pathspec`, `tags` (the run's user and system tags).
+#' Every object: `id`, `pathspec`, `parent` (the parent's id; `NULL` for a flow), `tags` (the
+#' run's user and system tags), `created_at`, `finished_at` (POSIXct, UTC), `super_` (Metaflow
+#' R's base-class view: here the object itself).
 #'
 #' Flow: `runs` (run ids, newest first), `latest_run`, `latest_successful_run` (run ids, or
-#' `NULL`), `created_at`, `finished_at` (POSIXct, UTC).
+#' `NULL`).
 #'
-#' Run: `parent`, `status` (`"running"`, `"succeeded"`, `"failed"`, ...), `successful`,
-#' `finished`, `created_at`, `finished_at`, `steps` (names, in execution order), `artifacts`
-#' (names of the end step's artifacts), `parameters` (a named list), `origin_run_id` (for a
-#' resumed run), `end_task` (a `task_client`, or `NULL`).
+#' Run: `steps` (names, in execution order), `artifacts` (names of the end step's artifacts),
+#' `end_task` (the end task's id, or `NULL`), `finished`, `successful`, `code` (the run's code
+#' snapshot as a Python object, e.g. `run$code$flowspec`, `run$code$files`; `NULL` when none was
+#' recorded). duoflow's: `user_tags`, `system_tags`, `status` (`"running"`, `"succeeded"`,
+#' `"failed"`, ...), `parameters` (a named list), `origin_run_id` (for a resumed run).
 #'
-#' Step: `parent`, `tasks` (task ids), `a_task` (the first task, a `task_client`), `created_at`,
-#' `finished_at`, `doc`.
+#' Step: `tasks` (task ids), `a_task` (the id of one task: the first). duoflow's: `doc`.
 #'
-#' Task: `parent`, `status`, `successful`, `finished`, `created_at`, `finished_at`,
-#' `artifacts` (names), `stdout`, `stderr`, `exception` (`NULL`, or the error that ended the
-#' task: `type`, `message`, `traceback`), `index` (1-based foreach position, or `NULL`),
+#' Task: `artifacts` (names), `stdout`, `stderr`, `exception` (`NULL`, or the error that ended
+#' the task: `type`, `message`, `traceback`), `finished`, `successful`, `index` (the foreach
+#' position, 1-based as R counts, or `NULL` outside a foreach), `code` (the run's code snapshot),
+#' `metadata_dict` (a named list of strings: attempt, user, pid, launcher, runtime, ...),
+#' `runtime_name` (`"local"`). duoflow's: `user_tags`, `system_tags`, `status`,
 #' `current_attempt`, `origin_pathspec`.
 #'
 #' @section Errors:
-#' A missing flow, run, step, task or artifact is an error of class
+#' A client object where an id is expected stands for its id when it is of the right kind and
+#' belongs to the parent given (`task_client$new(step, task)`); otherwise the error says what was
+#' given and what to pass. A missing flow, run, step, task or artifact is an error of class
 #' `duoflow_error_not_found` or `duoflow_error_artifact_not_found` that lists what exists and
 #' suggests the closest name; an artifact that cannot be decoded here (a Python object whose
 #' module this Python lacks) is a `duoflow_error_artifact_decode` naming what it is.
@@ -145,10 +187,15 @@ print.duoflow_client_generator <- function(x, ...) {
 #' run$artifact("frame")
 #' summary(run)
 #' step <- run$step("square")
+#' step$tasks
 #' as.data.frame(step)
-#' task <- step_client$new(run, "square")$a_task
+#' s <- step_client$new(run, "square")
+#' task <- task_client$new(s, s$a_task)   # a_task is a task id, as in Metaflow R
 #' task$artifact("squared")
 #' task$stdout
+#' s$a_task_client()$index                # or the task_client itself
+#' run$end_task                           # the end task's id
+#' run$end_task_client()$artifacts
 #' @name client
 #' @aliases flow_client run_client step_client task_client
 NULL
@@ -164,10 +211,10 @@ flow_client <- client_generator("flow", function(flow_id) {
 run_client <- client_generator("run", function(flow, run_id = NULL) {
   if (is.null(run_id)) {
     if (inherits(flow, "run_client")) return(flow)
-    return(open_client("run", check_id(flow, "run")))
+    return(open_client("run", flow))
   }
   name <- flow_name_of(flow)
-  run_id <- check_id(run_id, "run")
+  run_id <- client_key(run_id, "run", name)
   if (run_id %in% c("latest_run", "latest_successful_run")) {
     return(new_client_object("run", client_call("latest_run", name, run_id)))
   }
@@ -177,7 +224,7 @@ run_client <- client_generator("run", function(flow, run_id = NULL) {
 #' @rdname client
 #' @export
 step_client <- client_generator("step", function(run, step_id = NULL) {
-  if (is.null(step_id)) return(open_client("step", check_id(run, "step")))
+  if (is.null(step_id)) return(open_client("step", run))
   if (!inherits(run, "run_client")) run <- run_client$new(run)
   child_client(run, "step", step_id)
 })
@@ -185,7 +232,7 @@ step_client <- client_generator("step", function(run, step_id = NULL) {
 #' @rdname client
 #' @export
 task_client <- client_generator("task", function(step, task_id = NULL) {
-  if (is.null(task_id)) return(open_client("task", check_id(step, "task")))
+  if (is.null(task_id)) return(open_client("task", step))
   if (!inherits(step, "step_client")) step <- step_client$new(step)
   child_client(step, "task", task_id)
 })
@@ -230,46 +277,72 @@ new_task <- function(flow_id, run_id, step_id, task_id) {
 
 # -- fields and methods ------------------------------------------------------------------------
 
+# Fields: first those of Metaflow R's R6 classes (same names, same kinds of value: ids where
+# they give ids), then duoflow's own. `super_` is Metaflow R's base-class view: here the object.
 client_fields <- list(
-  flow = c("id", "pathspec", "tags", "runs", "latest_run", "latest_successful_run", "created_at",
-           "finished_at"),
-  run = c("id", "pathspec", "parent", "tags", "user_tags", "system_tags", "status", "successful",
-          "finished", "created_at", "finished_at", "steps", "artifacts", "parameters",
-          "origin_run_id", "end_task"),
-  step = c("id", "pathspec", "parent", "tags", "tasks", "a_task", "created_at", "finished_at", "doc"),
-  task = c("id", "pathspec", "parent", "tags", "user_tags", "system_tags", "status", "successful",
-           "finished", "created_at", "finished_at", "artifacts", "stdout", "stderr", "exception",
-           "index", "current_attempt", "origin_pathspec")
+  flow = c("id", "pathspec", "parent", "tags", "created_at", "finished_at", "latest_run",
+           "latest_successful_run", "runs", "super_"),
+  run = c("id", "pathspec", "parent", "tags", "created_at", "finished_at", "code", "end_task",
+          "finished", "successful", "steps", "artifacts", "super_",
+          "user_tags", "system_tags", "status", "parameters", "origin_run_id"),
+  step = c("id", "pathspec", "parent", "tags", "created_at", "finished_at", "a_task", "tasks",
+           "super_", "doc"),
+  task = c("id", "pathspec", "parent", "tags", "exception", "created_at", "finished", "finished_at",
+           "code", "index", "metadata_dict", "runtime_name", "stderr", "stdout", "successful",
+           "artifacts", "super_", "user_tags", "system_tags", "status", "current_attempt",
+           "origin_pathspec")
 )
 
+common_methods <- c("summary", "get_obj", "get_values", "is_in_namespace")
+
 client_methods <- list(
-  flow = c("run", "runs_with_tags", "summary"),
-  run = c("step", "artifact", "summary"),
-  step = c("task", "summary"),
-  task = c("artifact", "summary")
+  flow = c("run", "runs_with_tags", "run_ids_with_tags", common_methods),
+  run = c("step", "artifact", "end_task_client", common_methods),
+  step = c("task", "a_task_client", common_methods),
+  task = c("artifact", common_methods)
 )
 
 client_field <- function(x, name) {
+  if (name == "super_") return(x)
   raw <- client_call("field", client_py(x), name)
   switch(name,
     created_at = , finished_at = as_time(raw),
     tags = , user_tags = , system_tags = , runs = , steps = , tasks = , artifacts = as_strings(raw),
     parameters = from_wire(raw),
-    end_task = , a_task = if (is.null(raw)) NULL else open_client("task", raw),
+    metadata_dict = as.list(raw),
     exception = if (is.null(raw)) NULL else structure(raw, class = "duoflow_task_exception"),
     index = , current_attempt = if (is.null(raw)) NULL else as.integer(raw),
     raw)
+}
+
+# A task_client for a field that holds a task's pathspec (NULL when there is no such task).
+task_client_of <- function(x, field) {
+  pathspec <- client_call("field", client_py(x), field)
+  if (is.null(pathspec)) NULL else open_client("task", pathspec)
 }
 
 client_method <- function(x, name) {
   force(x)
   switch(name,
     run = function(run_id) run_client$new(x, run_id),
-    runs_with_tags = function(...) as_strings(client_call("runs_with_tags", client_py(x), as.list(as.character(c(...))))),
+    runs_with_tags = function(...) {
+      ids <- client_run_ids_with_tags(x, ...)
+      invisible(lapply(ids, function(id) run_client$new(x, id)))
+    },
+    run_ids_with_tags = function(...) client_run_ids_with_tags(x, ...),
     step = function(step_id) child_client(x, "step", step_id),
     task = function(task_id) child_client(x, "task", task_id),
+    end_task_client = function() task_client_of(x, "end_task_pathspec"),
+    a_task_client = function() task_client_of(x, "a_task_pathspec"),
     artifact = function(name) client_artifact(x, name),
+    get_obj = function() client_py(x),
+    get_values = function() as_strings(client_call("child_ids", client_py(x))),
+    is_in_namespace = function() isTRUE(client_call("is_in_namespace", client_py(x))),
     summary = function(...) summary(x, ...))
+}
+
+client_run_ids_with_tags <- function(flow, ...) {
+  as_strings(client_call("runs_with_tags", client_py(flow), as.list(as.character(c(...)))))
 }
 
 client_artifact <- function(x, name) {
@@ -292,6 +365,10 @@ client_artifact <- function(x, name) {
 
 #' @export
 `[[.duoflow_client` <- function(x, i) `$.duoflow_client`(x, i)
+
+# As in Metaflow R, `x[i]` indexes the ids of the object's children (`x$get_values()`).
+#' @export
+`[.duoflow_client` <- function(x, i) client_method(x, "get_values")()[i]
 
 #' @export
 `$<-.duoflow_client` <- function(x, name, value) {

@@ -5,11 +5,18 @@
 #' `decorator("retry", times = 2)` is the general form; the helpers fill in the defaults
 #' of the Python core.
 #'
-#' @param x Decorator name: one of `"retry"`, `"catch"`, `"timeout"`, `"environment"`,
-#'   `"resources"`.
+#' Decorators for systems duoflow does not run (`decorator("batch", ...)`, [batch()],
+#' `"kubernetes"`, `"conda"`, `"pypi"`, `"secrets"`, ...: every name the Python core knows) are
+#' accepted when the flow is defined, so a flow written for Metaflow R loads unchanged: `show` and
+#' `check` work. `run` refuses such a flow before any task starts, with the Python core's message
+#' naming each such step and what to do instead.
+#'
+#' @param x Decorator name: `"retry"`, `"catch"`, `"timeout"`, `"environment"`, `"resources"`,
+#'   or another decorator the Python core knows (`"batch"`, `"kubernetes"`, `"card"`, ...).
 #' @param ... Named attributes of the decorator (for `environment_variables()`: the variables).
 #' @param .convert_args Kept for compatibility with Metaflow's R package; ignored.
-#' @return A `duoflow_decorator` value.
+#' @return A `duoflow_decorator` value; `container_image()`: the image name Metaflow R gives
+#'   `batch()` by default (`"rocker/ml:<R version>"`), for flows that pass it explicitly.
 #' @examples
 #' retry(times = 2)
 #' decorator("timeout", minutes = 5)
@@ -17,8 +24,9 @@
 #' @export
 decorator <- function(x, ..., .convert_args = TRUE) {
   attributes <- list(...)
-  known <- c("retry", "catch", "timeout", "environment", "resources")
-  if (!is.character(x) || length(x) != 1L || !x %in% known) {
+  local <- c("retry", "catch", "timeout", "environment", "resources")
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% local && !x %in% core_decorators()) {
+    known <- core_decorators()
     duoflow_abort("invalid_decorator",
                   sprintf("Unknown decorator %s.%s", format_value(x), did_you_mean(as.character(x)[1], known)),
                   sprintf("Known decorators: %s.", paste(known, collapse = ", ")))
@@ -30,9 +38,20 @@ decorator <- function(x, ..., .convert_args = TRUE) {
   structure(list(name = x, attributes = attributes), class = "duoflow_decorator")
 }
 
+# Every decorator name the Python core knows (its table of decorators), asked once per session.
+core_decorators <- function() {
+  if (is.null(.duoflow$decorators)) {
+    bridge()
+    module <- reticulate::import("duoflow.decorators", convert = FALSE)
+    builtins <- reticulate::import_builtins(convert = FALSE)
+    .duoflow$decorators <- as.character(reticulate::py_to_r(builtins$sorted(module$SPECS)))
+  }
+  .duoflow$decorators
+}
+
 default_attribute <- function(name) {
   switch(name, retry = "times", catch = "var", timeout = "seconds", environment = "vars",
-         resources = "cpu")
+         resources = , batch = , kubernetes = "cpu", "value")
 }
 
 #' @rdname decorator
@@ -63,6 +82,30 @@ timeout <- function(seconds = 0L, minutes = 0L, hours = 0L) {
 #' @export
 resources <- function(cpu = 1L, gpu = 0L, memory = 4096L) {
   decorator("resources", cpu = cpu, gpu = gpu, memory = memory)
+}
+
+#' @rdname decorator
+#' @param image,queue,iam_role,execution_role,shared_memory,max_swap,swappiness AWS Batch
+#'   settings, as in Metaflow R's `batch()` (recorded; `NULL` ones are left out).
+#' @export
+batch <- function(cpu = 1L, gpu = 0L, memory = 4096L, image = NULL, queue = NULL, iam_role = NULL,
+                  execution_role = NULL, shared_memory = NULL, max_swap = NULL, swappiness = NULL) {
+  attributes <- list(cpu = cpu, gpu = gpu, memory = memory, image = image, queue = queue,
+                     iam_role = iam_role, execution_role = execution_role,
+                     shared_memory = shared_memory, max_swap = max_swap, swappiness = swappiness)
+  do.call(decorator, c("batch", Filter(Negate(is.null), attributes)))
+}
+
+#' @rdname decorator
+#' @export
+container_image <- function() {
+  tags <- c("3.5.2", "3.5.3", "3.6.0", "3.6.1", "4.0.0", "4.0.1", "4.0.2")
+  version <- paste(R.version$major, R.version$minor, sep = ".")
+  if (version %in% tags) return(paste0("rocker/ml:", version))
+  minor <- sub("^(\\d+\\.\\d+).*", "\\1", version)
+  tag <- if (utils::compareVersion(minor, "3.5") < 0) "3.5.2" else
+    switch(minor, "3.5" = "3.5.3", "3.6" = "3.6.1", "4.0.2")
+  paste0("rocker/ml:", tag)
 }
 
 #' @rdname decorator

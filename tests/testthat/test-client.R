@@ -40,8 +40,10 @@ test_that("flow_client: id, runs, latest runs, times, tags, list_flows()", {
   expect_identical(attr(flow$created_at, "tzone"), "UTC")
   expect_true(flow$finished_at >= flow$created_at)
   expect_identical(flow$tags, character())
-  expect_identical(flow$runs_with_tags("runtime:local"), result$run_id)
-  expect_identical(flow$runs_with_tags("runtime:local", "no-such-tag"), character())
+  expect_identical(flow$run_ids_with_tags("runtime:local"), result$run_id)
+  expect_identical(flow$run_ids_with_tags("runtime:local", "no-such-tag"), character())
+  expect_identical(flow$runs_with_tags("runtime:local")[[1]]$id, result$run_id)
+  expect_identical(flow$runs_with_tags("runtime:local", "no-such-tag"), list())
   expect_identical(list_flows(), "ClientDemoFlow")
   expect_identical(new_flow("ClientDemoFlow")$id, "ClientDemoFlow")
   expect_true(all(c("runs", "latest_run", "run", "summary") %in% names(flow)))
@@ -80,8 +82,9 @@ test_that("run fields: status, times, steps, tags, parameters, artifacts", {
   expect_identical(run$parameters, list(scale = 3))
   expect_identical(run$artifacts, c("finished_when", "frame", "numbers", "scale", "squares", "total"))
   expect_null(run$origin_run_id)
-  expect_s3_class(run$end_task, "task_client")
-  expect_match(run$end_task$pathspec, "/end/")
+  expect_type(run$end_task, "character")
+  expect_s3_class(run$end_task_client(), "task_client")
+  expect_match(run$end_task_client()$pathspec, paste0("/end/", run$end_task, "$"))
 })
 
 test_that("artifacts come back as native R values: run$x, run$artifact(), task$artifact()", {
@@ -96,7 +99,7 @@ test_that("artifacts come back as native R values: run$x, run$artifact(), task$a
   expect_s3_class(when, "POSIXct")
   expect_equal(as.numeric(when), as.numeric(as.POSIXct("2024-01-02 03:04:05", tz = "UTC")))
   expect_identical(attr(when, "tzone"), "UTC")
-  task <- run$step("square")$a_task
+  task <- run$step("square")$a_task_client()
   expect_identical(task$artifact("squared"), 3)
   expect_identical(task$squared, 3)
 })
@@ -135,7 +138,7 @@ test_that("step_client and task_client: tasks, fields, logs, index, new_step() a
   expect_identical(task_client$new(first$pathspec)$id, first$id)
   expect_identical(step$task(first$id)$pathspec, first$pathspec)
   expect_identical(new_task("ClientDemoFlow", result$run_id, "square", first$id)$squared, 3)
-  start <- run$step("start")$a_task
+  start <- run$step("start")$a_task_client()
   expect_null(start$index)
   expect_match(start$stderr, "start: three numbers", fixed = TRUE)
 })
@@ -189,12 +192,12 @@ test_that("print() and summary() show status, duration, steps with task counts, 
   step_text <- paste(capture.output(print(run$step("square"))), collapse = "\n")
   expect_match(step_text, "3 tasks (3 succeeded)", fixed = TRUE)
   expect_match(step_text, "index 2", fixed = TRUE)
-  task_text <- paste(capture.output(print(run$end_task)), collapse = "\n")
+  task_text <- paste(capture.output(print(run$end_task_client())), collapse = "\n")
   expect_match(task_text, "succeeded (attempt 0)", fixed = TRUE)
   expect_match(task_text, "total", fixed = TRUE)
   expect_s3_class(summary(flow_client$new("ClientDemoFlow")), "summary.flow_client")
   expect_s3_class(summary(run$step("square")), "summary.step_client")
-  expect_s3_class(summary(run$end_task), "summary.task_client")
+  expect_s3_class(summary(run$end_task_client()), "summary.task_client")
 })
 
 test_that("namespaces: get_namespace(), set_namespace(), set_default_namespace()", {
@@ -271,7 +274,7 @@ test_that("a failed run: status, exception, stderr, latest_run vs latest_success
   expect_false(failed$successful)
   expect_identical(failed$status, "failed")
   expect_null(failed$end_task)
-  task <- failed$step("start")$a_task
+  task <- failed$step("start")$a_task_client()
   expect_false(task$successful)
   expect_identical(task$status, "failed")
   exception <- task$exception

@@ -56,6 +56,23 @@ def child(parent: Any, key: str) -> Any:
     return parent[str(key)]
 
 
+def child_ids(obj: Any) -> List[str]:
+    """Ids of an object's children (Metaflow R's ``get_values()``): run ids, step names, task
+    ids, artifact names."""
+    kind = type(obj).__name__
+    if kind == "Flow":
+        return [r.id for r in _flow_runs(obj)]
+    if kind == "Run":
+        return _step_names(obj)
+    if kind == "Step":
+        return _task_ids(obj)
+    return sorted(a.id for a in obj.artifacts)
+
+
+def is_in_namespace(obj: Any) -> bool:
+    return bool(obj.is_in_namespace())
+
+
 # -- facts ------------------------------------------------------------------------------------
 
 def _time(value) -> float:
@@ -107,6 +124,22 @@ def _index(task: Task) -> Optional[int]:
     return None if task.index is None else task.index + 1
 
 
+def _task_metadata(task: Task) -> Dict[str, str]:
+    """Metaflow's ``task.metadata_dict`` from what the task recorded: name -> string."""
+    info = task._reader.info
+    found = {"attempt": info.attempt, "user": info.user, "pid": info.pid,
+             "launcher": info.launcher, "runtime": _runtime_name(task),
+             "origin-pathspec": info.origin, "started-at": info.started_at,
+             "finished-at": info.finished_at}
+    return {k: str(v) for k, v in found.items() if v not in (None, "")}
+
+
+def _runtime_name(obj: Any) -> Optional[str]:
+    """Where the run ran, from its ``runtime:<name>`` system tag (``local`` for duoflow's runs)."""
+    names = sorted(t.partition(":")[2] for t in obj.system_tags if t.startswith("runtime:"))
+    return names[0] if names else None
+
+
 def _exception(task: Task) -> Optional[Dict[str, Any]]:
     error = task.exception
     if error is None:
@@ -125,6 +158,7 @@ _COMMON: Dict[str, Callable[[Any], Any]] = {
 
 FIELDS: Dict[str, Dict[str, Callable[[Any], Any]]] = {
     "Flow": {
+        "parent": lambda f: None,
         "runs": lambda f: [r.id for r in _flow_runs(f)],
         "latest_run": lambda f: _latest_id(f, "latest_run"),
         "latest_successful_run": lambda f: _latest_id(f, "latest_successful_run"),
@@ -142,7 +176,9 @@ FIELDS: Dict[str, Dict[str, Callable[[Any], Any]]] = {
         "artifacts": _end_artifacts,
         "parameters": _parameters,
         "origin_run_id": lambda r: r.origin_run_id,
-        "end_task": lambda r: r.end_task.pathspec if r.end_task is not None else None,
+        "end_task": lambda r: r.end_task.id if r.end_task is not None else None,
+        "end_task_pathspec": lambda r: r.end_task.pathspec if r.end_task is not None else None,
+        "code": lambda r: r.code,
     },
     "Step": {
         "parent": lambda s: s.parent.id,
@@ -150,7 +186,8 @@ FIELDS: Dict[str, Dict[str, Callable[[Any], Any]]] = {
         "created_at": lambda s: _time(s.created_at),
         "finished_at": lambda s: _time(s.finished_at),
         "doc": lambda s: s.doc,
-        "a_task": lambda s: s.task.pathspec if s.task is not None else None,
+        "a_task": lambda s: s.task.id if s.task is not None else None,
+        "a_task_pathspec": lambda s: s.task.pathspec if s.task is not None else None,
     },
     "Task": {
         "parent": lambda t: t.parent.id,
@@ -166,6 +203,9 @@ FIELDS: Dict[str, Dict[str, Callable[[Any], Any]]] = {
         "index": _index,
         "current_attempt": lambda t: t.current_attempt,
         "origin_pathspec": lambda t: t.origin_pathspec,
+        "code": lambda t: t.code,
+        "metadata_dict": _task_metadata,
+        "runtime_name": _runtime_name,
     },
 }
 
@@ -285,6 +325,42 @@ def get_namespace() -> Optional[str]:
 
 def default_namespace() -> str:
     return _state.default_namespace()
+
+
+def set_metadata(ms: Optional[str]) -> str:
+    """Metaflow R's ``set_metadata()``: what :func:`duoflow.client.metadata` takes, and also
+    ``"local"`` alone (the local datastore the client would find: ``DUOFLOW_DATASTORE_ROOT`` when
+    it is a local path, else the nearest ``.duoflow/`` at or above the working directory)."""
+    if isinstance(ms, str) and ms.strip() in ("local", "local@"):
+        ms = "local@%s" % _local_root()
+    return _state.metadata(ms)
+
+
+def _local_root() -> str:
+    import os
+
+    from ..config import DATASTORE_DIRNAME, datastore_root_from_env
+    from ..datastore.root import find_upward
+
+    chosen = datastore_root_from_env()
+    if chosen and "://" not in chosen:
+        return chosen
+    found = find_upward(os.getcwd())
+    if found is None:
+        raise NotFoundError("There is no local datastore to read",
+                            ["No %s/ directory in %s or above it%s." % (
+                                DATASTORE_DIRNAME, os.getcwd(),
+                                "; DUOFLOW_DATASTORE_ROOT is %s" % chosen if chosen else "")],
+                            "Give its path: set_metadata(\"local@/path/to/datastore\").")
+    return found
+
+
+def get_metadata() -> str:
+    return _state.get_metadata()
+
+
+def default_metadata() -> str:
+    return _state.default_metadata()
 
 
 def datastore() -> str:

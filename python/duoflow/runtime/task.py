@@ -63,6 +63,7 @@ def execute_task(run: RunContext, request: TaskRequest) -> int:
             _run_catch_fallback(flow, node, state, store, request)
         else:
             _call_step(flow, node, state)
+            _clear_catch_var(flow, node)
         _check_transition(node, state)
         num_splits = _check_foreach(flow, node, run)
         artifacts = _persist(flow, state, run)
@@ -82,6 +83,14 @@ def _call_step(flow: Any, node: Node, state: TaskState) -> None:
         function(JoinInputs(state, views))
     else:
         function()
+
+
+def _clear_catch_var(flow: Any, node: Node) -> None:
+    """As Metaflow's @catch: a step that succeeds sets its ``var`` to None, so a join can test
+    every input's ``var`` (``if not inp.divide_failed``)."""
+    deco = node.decorator("catch")
+    if deco is not None and deco.attributes.get("var"):
+        setattr(flow, deco.attributes["var"], None)
 
 
 def _run_catch_fallback(flow: Any, node: Node, state: TaskState, store, request: TaskRequest) -> None:

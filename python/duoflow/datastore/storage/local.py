@@ -94,7 +94,7 @@ class LocalStorage(Storage):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                current = self.decode_for_update(self.read(key), key)
+                current = self._decode_for_update(self.read(key), key)
             except FileNotFoundError:
                 current = None
             value = change(current)

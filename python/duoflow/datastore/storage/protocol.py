@@ -185,7 +185,7 @@ class Storage(abc.ABC):
         except FileNotFoundError:
             return None
 
-    def decode_for_update(self, data: bytes, key: str) -> Any:
+    def _decode_for_update(self, data: bytes, key: str) -> Any:
         """``data`` (the current content of ``key``) decoded for :meth:`update_json`."""
         try:
             return json.loads(data)

@@ -184,7 +184,7 @@ class S3Storage(Storage):
         for attempt in range(UPDATE_ATTEMPTS):
             try:
                 data, etag = self._get(key)
-                current = self.decode_for_update(data, key)
+                current = self._decode_for_update(data, key)
             except FileNotFoundError:
                 current, etag = None, None
             value = change(current)

@@ -70,6 +70,7 @@ def test_files_and_directories_follow_the_umask(tmp_path, umask):
         files += path.is_file()
         dirs += path.is_dir()
     assert files > 8 and dirs > 6  # blobs, code, run and task records, the tags and their lock
+    assert not list(store.rglob(".tmp-*"))  # every temp file was renamed into place
 
 
 # -- a datastore that cannot be written -------------------------------------------------------

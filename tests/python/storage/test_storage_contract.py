@@ -172,7 +172,7 @@ def test_concurrent_writers_of_one_key_leave_one_whole_value(storage, run_childr
     run_children(storage, "write", [("F/same", str(size))] * 6)
     data = storage.read("F/same")
     assert len(data) == size and data == bytes([data[0]]) * size and data[0] < 6
-    assert storage.list("F") == ["same"]  # no temp file left behind
+    assert storage.list("F") == ["same"]
 
 
 def test_exactly_one_of_several_claimants_gets_a_key(storage, run_children):

@@ -116,6 +116,8 @@ print.duoflow_client_generator <- function(x, ...) {
 #'   `"latest_run"` or `"latest_successful_run"`; `flow` a `flow_client` or a flow name.
 #' * `step_client$new(run, step_id)` or `step_client$new("Flow/run_id/step")`.
 #' * `task_client$new(step, task_id)` or `task_client$new("Flow/run_id/step/task_id")`.
+#' * `mf_client$new()`: Metaflow R's factory, with `$flow(flow_id)`, `$run(flow, run_id)`,
+#'   `$step(run, step_id)` and `$task(step, task_id)`.
 #'
 #' Each object has fields read with `$` and methods, named as in Metaflow R's R6 classes: a
 #' field that Metaflow R's client defines has the same name and gives the same kind of value (an
@@ -170,8 +172,8 @@ print.duoflow_client_generator <- function(x, ...) {
 #' suggests the closest name; an artifact that cannot be decoded here (a Python object whose
 #' module this Python lacks) is a `duoflow_error_artifact_decode` naming what it is.
 #'
-#' @format `flow_client`, `run_client`, `step_client` and `task_client` are generators: call
-#'   their `$new()`.
+#' @format `flow_client`, `run_client`, `step_client`, `task_client` and `mf_client` are
+#'   generators: call their `$new()`.
 #' @usage NULL
 #' @seealso [new_flow()] and friends, [list_flows()], [set_namespace()].
 #' @examples
@@ -197,7 +199,7 @@ print.duoflow_client_generator <- function(x, ...) {
 #' run$end_task                           # the end task's id
 #' run$end_task_client()$artifacts
 #' @name client
-#' @aliases flow_client run_client step_client task_client
+#' @aliases flow_client run_client step_client task_client mf_client
 NULL
 
 #' @rdname client
@@ -236,6 +238,15 @@ task_client <- client_generator("task", function(step, task_id = NULL) {
   if (!inherits(step, "step_client")) step <- step_client$new(step)
   child_client(step, "task", task_id)
 })
+
+#' @rdname client
+#' @export
+mf_client <- structure(list(classname = "mf_client", new = function() {
+  list(flow = function(flow_id) flow_client$new(flow_id),
+       run = function(flow_client, run_id) run_client$new(flow_client, run_id),
+       step = function(run_client, step_id) step_client$new(run_client, step_id),
+       task = function(step_client, task_id) task_client$new(step_client, task_id))
+}), class = "duoflow_client_generator")
 
 #' Open a flow, run, step or task by its ids
 #'

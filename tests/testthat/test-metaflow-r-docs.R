@@ -67,6 +67,10 @@ test_that("basics: helloworld.R show and run, then the client page's navigation"
   expect_true(task$successful)
   expect_identical(run$end_task, run$step("end")$a_task)
   expect_identical(new_task("HelloFlow", result$run_id, "hello", step$a_task)$pathspec, task$pathspec)
+  client <- mf_client$new()
+  f <- client$flow("HelloFlow")
+  s <- client$step(client$run(f, result$run_id), "hello")
+  expect_identical(client$task(s, s$a_task)$pathspec, task$pathspec)
 })
 
 test_that("a client object where an id is expected: accepted when it fits, else refused saying so", {

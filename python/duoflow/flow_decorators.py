@@ -210,7 +210,7 @@ def run_exit_hooks(decorators: List[Decorator], module_name: str, run_getter: Ca
                 hook(run=run_getter())
             else:
                 hook()
-        except Exception as exc:  # noqa: BLE001 - a hook never fails the run
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - a hook never changes the run's outcome
             print("[exit_hook] Hook '%s' failed with error: %s: %s" % (label, type(exc).__name__, exc))
         sys.stdout.flush()
 

@@ -101,6 +101,7 @@ def test_error_hooks_run_when_the_run_fails(run_flow):
     result = run_flow("exit_hooks_flow.py", "run", "--fail", "true")
     assert result.returncode == 1, result.describe()
     assert "HOOK on_error run=False" in result.stdout
+    assert "[exit_hook] Hook 'exiting_hook' failed with error: SystemExit: 3" in result.stdout
     assert "by_name" not in result.stdout
 
 

@@ -13,7 +13,11 @@ def on_error_hook(**kwargs):
     print("HOOK on_error run=%s" % kwargs["run"].successful)
 
 
-@exit_hook(on_success=[broken_hook, "by_name"], on_error=[on_error_hook])
+def exiting_hook():
+    raise SystemExit(3)
+
+
+@exit_hook(on_success=[broken_hook, "by_name"], on_error=[on_error_hook, exiting_hook])
 class ExitHooksFlow(FlowSpec):
     fail = Parameter("fail", default=False)
 

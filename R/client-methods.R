@@ -332,9 +332,11 @@ format_caught_error <- function(type, message, traceback, attempt = NULL) {
 #' @method print duoflow.rbridge.convert.PyRef
 #' @export
 print.duoflow.rbridge.convert.PyRef <- function(x, ...) {
-  value <- x$value
+  # py_get_attr() does not convert: a large Python value is not copied into R just to print it.
+  value <- reticulate::py_get_attr(x, "value")
   if (!inherits(value, "duoflow.runtime.task.CaughtException")) return(NextMethod())
-  cat(sprintf("<caught error in %s>", value$pathspec),
-      format_caught_error(value$type, value$message, value$traceback, value$attempt), sep = "\n")
+  part <- function(name) reticulate::py_to_r(reticulate::py_get_attr(value, name))
+  cat(sprintf("<caught error in %s>", part("pathspec")),
+      format_caught_error(part("type"), part("message"), part("traceback"), part("attempt")), sep = "\n")
   invisible(x)
 }

@@ -229,6 +229,14 @@ test_that("debugging: a failed run, its task's exception and stderr, then resume
   start <- task_client$new(run$step("start"), run$step("start")$a_task)
   expect_match(start$origin_pathspec, paste0("DebugFlow/", broken$run_id, "/start/"), fixed = TRUE)
   expect_identical(run$artifact("y"), 2)
+
+  # "resume a specific run" and "resume from a step", as the debugging page shows them.
+  again <- run_ok("debugflow.R", c("resume", "--origin-run-id", broken$run_id), dir = dir)
+  expect_identical(run_client$new("DebugFlow", again$run_id)$origin_run_id, broken$run_id)
+  from_start <- run_ok("debugflow.R", c("resume", "start"), dir = dir)
+  rerun <- run_client$new("DebugFlow", from_start$run_id)
+  expect_null(task_client$new(rerun$step("start"), rerun$step("start")$a_task)$origin_pathspec)
+  expect_identical(rerun$origin_run_id, again$run_id)
 })
 
 test_that("decorators for remote systems: show and check work, run says what it cannot do", {

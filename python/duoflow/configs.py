@@ -297,7 +297,7 @@ def config_values(cls) -> Dict[str, Any]:
     attribute name."""
     values = cls.__dict__.get("_duoflow_configs")
     if values is None:
-        from .cli.main import flow_file_of
+        from .util.source import flow_file_of
 
         values = resolve_configs(cls, {}, {}, flow_file_of(cls))
     return values

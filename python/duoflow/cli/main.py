@@ -6,7 +6,6 @@ house style (headline, details, hint) with exit code 2 for bad input and 1 for a
 
 from __future__ import annotations
 
-import inspect
 import os
 import sys
 from importlib import import_module
@@ -15,6 +14,7 @@ from typing import List, Optional
 import click
 
 from ..exceptions import DuoflowError
+from ..util.source import flow_file_of
 from . import run_cmd
 from .flow_options import FLOW_OPTIONS, resolve_from_argv
 from .options import make_group
@@ -47,13 +47,6 @@ class FlowGroup(click.Group):
                 module, factory = COMMANDS[wanted]
                 self.add_command(getattr(import_module("." + module, __package__), factory)(self.env))
         return super().get_command(ctx, name)
-
-
-def flow_file_of(flow_cls) -> str:
-    try:
-        return os.path.abspath(inspect.getsourcefile(flow_cls) or sys.argv[0])
-    except TypeError:
-        return os.path.abspath(sys.argv[0])
 
 
 def build_cli(flow_cls, flow_file: str, command_name: str, entrypoint: List[str]) -> click.Group:

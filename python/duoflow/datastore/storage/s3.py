@@ -48,6 +48,13 @@ UPDATE_ATTEMPTS = 50  # read-modify-write rounds before giving up (each conflict
 _instances: "weakref.WeakSet[S3Storage]" = weakref.WeakSet()
 
 
+class MissingBucketError(DatastoreError):
+    """The datastore root names a bucket that does not exist: bad input (exit 2), like a root
+    that names no bucket or a run id that does not exist."""
+
+    exit_code = 2
+
+
 def parse_s3_root(root: str):
     """``(bucket, prefix)`` of ``s3://bucket/prefix`` (the prefix without slashes at its ends)."""
     if not root.startswith("s3://"):
@@ -380,7 +387,7 @@ class S3Storage(Storage):
     def _error(self, what: str, key: str, code: str, message: str) -> DatastoreError:
         where = "Bucket '%s', key '%s', endpoint %s." % (self.bucket, self.key(key), _endpoint_label())
         if code == "NoSuchBucket":
-            return DatastoreError(
+            return MissingBucketError(
                 "The S3 bucket '%s' does not exist (while trying to %s %s)" % (self.bucket, what, self.path(key)),
                 [where], "Create the bucket, or fix --datastore-root / DUOFLOW_DATASTORE_ROOT; check "
                 "DUOFLOW_S3_ENDPOINT_URL and the region if the bucket lives elsewhere.")

@@ -299,6 +299,23 @@ def _numpy_datetimes(values, mask, wire):
     return result if len(result) != 1 or wire.get("py_type") == "ndarray" else result[0]
 
 
+NANOS_LIMIT = 2.0 ** 63 - 1024  # float nanoseconds that fit int64
+
+
+def _utc_index(nanos):
+    """A UTC DatetimeIndex of float nanoseconds (NaN: NaT), as ``pd.to_datetime(nanos, unit="ns",
+    utc=True)`` makes it (pandas truncates the fraction), in one numpy pass."""
+    import numpy as np
+    import pandas as pd
+
+    missing = np.isnan(nanos)
+    if not len(nanos) or not (np.abs(nanos[~missing]) < NANOS_LIMIT).all():
+        return pd.to_datetime(nanos, unit="ns", utc=True)  # empty, infinite or out of range: pandas decides
+    moments = np.where(missing, 0, nanos).astype("int64").view("M8[ns]")
+    moments[missing] = np.datetime64("NaT")
+    return pd.DatetimeIndex(moments).tz_localize("UTC")
+
+
 def _datetimes(values, mask, tzone, wire):
     import numpy as np
     import pandas as pd
@@ -307,7 +324,7 @@ def _datetimes(values, mask, tzone, wire):
     if mask is not None:
         seconds[mask] = np.nan
     tz = _strings(tzone)[0] if tzone is not None and _strings(tzone) and _strings(tzone)[0] else None
-    index = pd.to_datetime(seconds * 1e9, unit="ns", utc=True) if len(seconds) else pd.DatetimeIndex([], tz="UTC")
+    index = _utc_index(seconds * 1e9)
     index = index.tz_convert(tz) if tz else index.tz_convert(None)
     if len(index) == 1 and not pd.isna(index[0]) and wire.get("names") is None:
         return index[0]

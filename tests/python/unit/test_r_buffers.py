@@ -141,6 +141,8 @@ def test_posixct_seconds_become_the_times_pandas_makes():
     from duoflow.rbridge.convert import _utc_index
 
     rng = np.random.default_rng(0)
-    seconds = np.concatenate([1e9 + rng.random(1000) * 1e8, -1e6 + rng.random(100), [np.nan, 0.0, -0.5, 1e12]])
+    seconds = np.concatenate([1e9 + rng.random(1000) * 1e8, -1e6 + rng.random(100), [np.nan, 0.0, -0.5]])
     expected = pd.to_datetime(seconds * 1e9, unit="ns", utc=True)  # pandas truncates the fraction
     assert _utc_index(seconds * 1e9).equals(expected)
+    with pytest.raises(pd.errors.OutOfBoundsDatetime):  # beyond nanoseconds: pandas' own error
+        _utc_index(np.array([1e21]))

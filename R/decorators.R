@@ -38,6 +38,11 @@ decorator <- function(x, ..., .convert_args = TRUE) {
   structure(list(name = x, attributes = attributes), class = "duoflow_decorator")
 }
 
+# A decorator whose NULL attributes mean "not given" (Metaflow R's defaults that have no value).
+decorator_without_nulls <- function(name, attributes) {
+  do.call(decorator, c(name, Filter(Negate(is.null), attributes)))
+}
+
 # Every decorator name the Python core knows (its table of decorators), asked once per session.
 core_decorators <- function() {
   if (is.null(.duoflow$decorators)) {
@@ -79,21 +84,24 @@ timeout <- function(seconds = 0L, minutes = 0L, hours = 0L) {
 
 #' @rdname decorator
 #' @param cpu,gpu,memory Resources a scheduler should give the task (recorded locally).
+#' @param shared_memory As in Metaflow R's `resources()` and `batch()` (`NULL` is left out; for
+#'   `resources()` the Python core says whether it takes a value).
 #' @export
-resources <- function(cpu = 1L, gpu = 0L, memory = 4096L) {
-  decorator("resources", cpu = cpu, gpu = gpu, memory = memory)
+resources <- function(cpu = 1L, gpu = 0L, memory = 4096L, shared_memory = NULL) {
+  decorator_without_nulls("resources", list(cpu = cpu, gpu = gpu, memory = memory,
+                                            shared_memory = shared_memory))
 }
 
 #' @rdname decorator
-#' @param image,queue,iam_role,execution_role,shared_memory,max_swap,swappiness AWS Batch
+#' @param image,queue,iam_role,execution_role,max_swap,swappiness AWS Batch
 #'   settings, as in Metaflow R's `batch()` (recorded; `NULL` ones are left out).
 #' @export
 batch <- function(cpu = 1L, gpu = 0L, memory = 4096L, image = NULL, queue = NULL, iam_role = NULL,
                   execution_role = NULL, shared_memory = NULL, max_swap = NULL, swappiness = NULL) {
-  attributes <- list(cpu = cpu, gpu = gpu, memory = memory, image = image, queue = queue,
-                     iam_role = iam_role, execution_role = execution_role,
-                     shared_memory = shared_memory, max_swap = max_swap, swappiness = swappiness)
-  do.call(decorator, c("batch", Filter(Negate(is.null), attributes)))
+  decorator_without_nulls("batch", list(cpu = cpu, gpu = gpu, memory = memory, image = image,
+                                        queue = queue, iam_role = iam_role,
+                                        execution_role = execution_role, shared_memory = shared_memory,
+                                        max_swap = max_swap, swappiness = swappiness))
 }
 
 #' @rdname decorator

@@ -265,6 +265,7 @@ test_that("decorators for remote systems: show and check work, run says what it 
 
   expect_match(container_image(), "^rocker/ml:")
   expect_identical(batch(cpu = 2)$attributes, list(cpu = 2, gpu = 0L, memory = 4096L))
+  expect_identical(resources(memory = 100)$attributes, list(cpu = 1L, gpu = 0L, memory = 100))
   err <- expect_error(decorator("bach"), class = "duoflow_error_invalid_decorator")
   expect_match(conditionMessage(err), "Did you mean 'batch'?", fixed = TRUE)
 })

@@ -30,6 +30,8 @@ def numbers_bytes(values, mask, rtype: str) -> bytearray:
     import numpy as np
 
     native = {"logical": "<i4", "integer": "<i4", "double": "<f8", "complex": "<c16"}[rtype]
+    if values.dtype == np.dtype(native) and values.flags.c_contiguous and (mask is None or not np.any(mask)):
+        return _bytearray(values)  # already R's layout: the one copy reticulate needs
     out = np.empty(len(values), dtype=native)
     out[...] = values  # one pass: cast and copy
     if mask is not None and rtype != "complex":

@@ -15,7 +15,8 @@ Cases: B1 linear 5 steps; B2 foreach fan-out of 10 / 200 / 1,000 tasks, default 
 --max-workers 2; B3 a 1 GiB float64 array (random, zeros) stored then summed; B4 a 100-way foreach
 whose last step fails, resumed, against a fresh run; B5 a client read of a small and of the 1 GiB
 artifact in a fresh process; B6 an R fan-out of 50 and 200 tasks (duoflow only); B7 20 steps each
-storing 50 small artifacts. Results: a table on stdout, JSON and a PNG chart in bench/results/.
+storing 50 small artifacts; B8 R data frames of 1e6 rows written and read by R steps (duoflow only;
+bench/r_data.py breaks it down per column type against R's saveRDS/readRDS). Results: a table on stdout, JSON and a PNG chart in bench/results/.
 """
 
 from __future__ import annotations
@@ -225,14 +226,21 @@ def build_cases(args) -> list:
                       lambda e: kept[e.name].python_code(LARGE_READ), teardown=large_teardown,
                       note="Metaflow's client cache holds the artifact"))
 
+    def r_flow(e, flow, **variables):
+        env = dict(e.env, **variables)
+        env.setdefault("DUOFLOW_PYTHON", e.python)  # the R package reaches this Python core
+        if os.path.isdir(os.path.join(ROOT, ".rlib")):
+            env.setdefault("R_LIBS", os.path.join(ROOT, ".rlib"))
+        return measure(["Rscript", os.path.join(FLOWS, flow), "run", "--quiet"], e.workdir, env)
+
     for n in r_widths:
-        def r_run(e, n=n):
-            env = dict(e.env, WIDTH=str(n))
-            env.setdefault("DUOFLOW_PYTHON", e.python)  # the R package reaches this Python core
-            if os.path.isdir(os.path.join(ROOT, ".rlib")):
-                env.setdefault("R_LIBS", os.path.join(ROOT, ".rlib"))
-            return measure(["Rscript", os.path.join(FLOWS, "r_fanout_flow.R"), "run", "--quiet"], e.workdir, env)
-        cases.append(Case("B6", "B6 R foreach %d" % n, r(3), r_run, engines=("duoflow",)))
+        cases.append(Case("B6", "B6 R foreach %d" % n, r(3), engines=("duoflow",),
+                          run=lambda e, n=n: r_flow(e, "r_fanout_flow.R", WIDTH=str(n))))
+
+    rows = "1e4" if quick else "1e6"  # bench/r_data.py: the same flow, per column type against saveRDS/readRDS
+    cases.append(Case("B8", "B8 R data.frame %s rows" % rows, r(3), engines=("duoflow",),
+                      run=lambda e: r_flow(e, "r_data_flow.R", ROWS=rows, BENCH_OUT=os.path.join(e.workdir, "r_data.tsv")),
+                      note="an R step writes and another reads a frame, then 8 one-column frames"))
 
     cases.append(Case("B7", "B7 20 steps x %s artifacts" % per_step, r(3),
                       lambda e: e.run("many_artifacts_flow.py", env={"PER_STEP": per_step})))
@@ -341,7 +349,7 @@ def chart(json_path: str, png_path: str, plotter: str) -> str:
 def show_saved(paths, plotter) -> int:
     """One table and chart from several result files (e.g. a long case measured in its own session)."""
     loaded = [json.load(open(p)) for p in paths]
-    order = {"B%d" % i: i for i in range(1, 8)}
+    order = {"B%d" % i: i for i in range(1, 9)}
     by_label = {}
     for data in loaded:  # a row measured again in a later file replaces the earlier one
         for row in data["rows"]:
@@ -396,8 +404,8 @@ def main(argv=None) -> int:
     if not cases or not engines:
         raise SystemExit("nothing to run")
     if shutil.which("Rscript") is None:
-        cases = [c for c in cases if c.key != "B6"]
-        print("(Rscript not found: B6 skipped)")
+        cases = [c for c in cases if c.key not in ("B6", "B8")]
+        print("(Rscript not found: B6 and B8 skipped)")
 
     info = versions(engines)
     print("duoflow vs Metaflow, %s, %s cores, %s GiB; %s" % (info["date"], info["cores"], info["memory_gib"],

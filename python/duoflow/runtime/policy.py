@@ -177,14 +177,6 @@ def check_resume_step(graph: FlowGraph, step: Optional[str]) -> None:
                          ["Its steps: %s." % ", ".join(graph.step_names)])
 
 
-def check_something_to_resume(graph: FlowGraph, origin_run_id: str, status: str, step: Optional[str]) -> None:
-    """Resuming a run that succeeded needs a step to re-run from."""
-    if step is None and status == "succeeded":
-        raise UsageError("Run %s/%s succeeded: there is nothing to resume" % (graph.name, origin_run_id),
-                         hint="Name the step to re-run from: resume STEP (for example: resume %s)."
-                              % graph.topological()[-1].name)
-
-
 def latest_resumable(flow: str, runs: Iterable[Tuple[str, Optional[str], Any]]) -> Optional[str]:
     """The newest run that is not still running. ``runs`` yields ``(run_id, status, pid)``,
     newest first, with status None for a run being created right now (skipped). A running newest

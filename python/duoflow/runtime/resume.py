@@ -55,7 +55,6 @@ def plan_resume(flow_store: FlowStore, graph: FlowGraph, origin_run_id: str, ste
     policy.check_resume_step(graph, step)
     plan = ResumePlan(origin_run_id, info, policy.rerun_steps(graph, step), step)
     _index_finished_tasks(flow_store, plan)
-    policy.check_something_to_resume(graph, origin_run_id, FlowReader.status(info), step)
     changed = policy.graph_changes(graph, info.graph_steps,
                                    {key[0] for key in plan.origin_tasks} - plan.rerun_steps)
     if changed:

@@ -105,11 +105,16 @@ def test_resume_from_a_named_step_reruns_it_and_what_follows(run_flow):
     assert end_values(origin, new)["ran"] == {"start": origin.run_id, "a": new, "b": new, "end": new}
 
 
-def test_resume_of_a_successful_run_without_a_step_says_what_to_do(run_flow):
+def test_resume_of_a_successful_run_clones_every_task_and_succeeds(run_flow):
     origin = run_flow("resume_linear_flow.py", "run")
-    result, _ = resume(run_flow, origin)
-    assert result.returncode == 2
-    assert "nothing to resume" in result.stderr and "resume STEP" in result.stderr
+    assert origin.returncode == 0, origin.describe()
+    result, new = resume(run_flow, origin)
+    assert result.returncode == 0, result.describe()
+    assert end_values(origin, new)["ran"] == {step: origin.run_id for step in ("start", "a", "b", "end")}
+    infos = [json.loads(p.read_text()) for p in run_dir(origin, new).glob("*/*/task.json")]
+    assert len(infos) == 4 and all(info["origin"].startswith("ResumeLinearFlow/%s/" % origin.run_id)
+                                   for info in infos)
+    assert "4 tasks cloned" in result.output
 
 
 def test_resume_runs_the_code_as_it_is_now(run_flow):

@@ -63,16 +63,10 @@ def test_a_known_step_or_none_is_accepted(step):
     policy.check_resume_step(linear_graph("train"), step)
 
 
-def test_a_succeeded_run_needs_a_step_to_resume_from():
-    with pytest.raises(UsageError, match="succeeded: there is nothing to resume") as caught:
-        policy.check_something_to_resume(linear_graph("a"), "42", "succeeded", None)
-    assert "resume end" in caught.value.hint
-
-
-@pytest.mark.parametrize("status,step", [("succeeded", "a"), ("failed", None), ("interrupted", None),
-                                         ("crashed", None)])
-def test_other_runs_can_be_resumed(status, step):
-    policy.check_something_to_resume(linear_graph("a"), "42", status, step)
+def test_without_a_step_nothing_is_rerun_on_purpose():
+    # A resume without a step re-runs only what did not finish: of a run that succeeded, nothing,
+    # so every task is cloned (as Metaflow does).
+    assert policy.rerun_steps(linear_graph("a"), None) == set()
 
 
 # -- which run is resumed -------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-# The round-trip contract (DESIGN.md section 3) from R: every row goes R -> Python view ->
+# The round-trip contract (docs/architecture.md, "Cross-language values") from R: every row goes R -> Python view ->
 # stored artifact -> loaded -> R and must come back identical.
 
 rows <- list(

@@ -17,7 +17,7 @@ A wire is a dict with a ``kind``:
 - ``rds``: ``data`` (R serialize() bytes), ``class``;
 - ``py``: ``object`` — a Python object R only holds a reference to (handed back unchanged).
 
-The Python view of each R value is the one of DESIGN.md section 3, with two choices written down
+The Python view of each R value is the one of docs/architecture.md, with two choices written down
 here: a named atomic vector becomes a pandas Series indexed by the names (so names, type and NA
 survive the round trip; a dict would lose them), and a length-1 vector without names, NA or
 attributes becomes a Python scalar.

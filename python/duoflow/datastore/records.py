@@ -71,8 +71,20 @@ def parse_json(data: bytes, where: str) -> Any:
 _KINDS = {str: (str,), int: (int,), float: (int, float), bool: (bool,), dict: (dict,), list: (list,)}
 
 
+def record(cls):
+    """Declare a record class: its fields, with types and defaults, as a dataclass's.
+
+    The dataclass machinery only collects the fields; :class:`Record` implements construction,
+    equality, ``repr`` and immutability once for every record. A dataclass generating those
+    methods for each class would cost every run and every client a few milliseconds of start-up
+    (six records, six generated methods each).
+    """
+    return dataclass(init=False, repr=False, eq=False)(cls)
+
+
 class Record:
-    """Base of the records: JSON conversion driven by each class's ``_KEYS`` and ``_TYPES``."""
+    """Base of the records: frozen values with JSON conversion driven by each class's
+    ``_KEYS``, ``_TYPES`` and ``_NESTED``."""
 
     # attribute -> JSON key, where they differ ("with" is a Python keyword)
     _KEYS: Mapping[str, str] = {}
@@ -81,17 +93,63 @@ class Record:
     # attributes that hold nested records: attribute -> (record class, "one" | "list" | "dict")
     _NESTED: Mapping[str, Tuple[type, str]] = {}
 
+    def __init__(self, **values: Any):
+        _, _, defaults, factories, _ = self._plan()
+        full = dict(defaults)
+        for name, factory in factories:
+            full[name] = factory()
+        unknown = [name for name in values if name not in full and name != "extra"]
+        if unknown:
+            raise TypeError("%s has no field %s" % (type(self).__name__, ", ".join(map(repr, unknown))))
+        full.setdefault("extra", {})
+        full.update(values)
+        self.__dict__.update(full)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise dataclasses.FrozenInstanceError("cannot assign to field %r: records never change "
+                                              "(use .replace())" % name)
+
+    def __delattr__(self, name: str) -> None:
+        raise dataclasses.FrozenInstanceError("cannot delete field %r" % name)
+
+    def _values(self) -> Tuple[Any, ...]:
+        """The fields that make a record what it is (``extra`` excluded), in order."""
+        values = self.__dict__
+        return tuple(values[name] for name, _ in self._plan()[0])
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())  # TypeError for a record holding a dict, as for a dict
+
+    def __repr__(self) -> str:
+        values = self.__dict__
+        return "%s(%s)" % (type(self).__name__,
+                           ", ".join("%s=%r" % (name, values[name]) for name, _ in self._plan()[0]))
+
     @classmethod
     def _fields(cls):
         return [f for f in dataclasses.fields(cls) if f.name != "extra"]
 
     @classmethod
     def _plan(cls):
-        """``[(attribute, json key)]`` and the set of known keys, computed once per class."""
+        """What ``from_json``/``to_json`` need, computed once per class: ``[(attribute, json
+        key)]``, json key -> attribute, the plain defaults and the default factories."""
         plan = cls.__dict__.get("_plan_cache")
         if plan is None:
-            pairs = [(f.name, cls._KEYS.get(f.name, f.name)) for f in cls._fields()]
-            plan = (pairs, frozenset(key for _, key in pairs))
+            fields = cls._fields()
+            pairs = [(f.name, cls._KEYS.get(f.name, f.name)) for f in fields]
+            defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+            factories = [(f.name, f.default_factory) for f in fields
+                         if f.default_factory is not dataclasses.MISSING]
+            # Fields whose JSON value is taken as it is when it has exactly the expected type
+            # (the usual case); anything else goes through _convert, which checks and converts.
+            exact = {name: kind for name, kind in cls._TYPES.items()
+                     if kind in (str, int, float, bool, dict) and name not in cls._NESTED}
+            plan = (pairs, {key: name for name, key in pairs}, defaults, factories, exact)
             cls._plan_cache = plan
         return plan
 
@@ -100,17 +158,19 @@ class Record:
         """The record in ``data`` (a decoded JSON object); unknown keys go to ``extra``."""
         if not isinstance(data, dict):
             raise damaged(where, "It holds %s, not a JSON object." % type(data).__name__)
-        pairs, known = cls._plan()
-        values: Dict[str, Any] = {}
-        for name, key in pairs:
-            raw = data.get(key)
-            if raw is not None:  # missing or null: the field's default
-                values[name] = cls._convert(name, raw, where)
-        if len(data) > len(values):
-            extra = {k: v for k, v in data.items() if k not in known}
-            if extra:
-                values["extra"] = extra
-        return cls(**values)
+        _, by_key, defaults, factories, exact = cls._plan()
+        values = dict(defaults)
+        for name, factory in factories:
+            values[name] = factory()
+        extra: Dict[str, Any] = {}
+        for key, raw in data.items():
+            name = by_key.get(key)
+            if name is None:
+                extra[key] = raw
+            elif raw is not None:  # null: the field's default
+                values[name] = raw if type(raw) is exact.get(name) else cls._convert(name, raw, where)
+        values["extra"] = extra
+        return _filled(cls, values)
 
     @classmethod
     def _convert(cls, name: str, raw: Any, where: str) -> Any:
@@ -131,7 +191,7 @@ class Record:
         """The dict written to disk (an optional field left unset is left out)."""
         out: Dict[str, Any] = {}
         for name, key in self._plan()[0]:
-            value = getattr(self, name)
+            value = self.__dict__[name]
             if value is not None:
                 out[key] = _plain(value)
         out.update(getattr(self, "extra", None) or {})
@@ -166,6 +226,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _filled(cls, values: Dict[str, Any]):
+    """A record of ``cls`` holding ``values`` (every field given): made without the dataclass's
+    ``__init__``, which sets a frozen record's fields one checked call at a time and would make
+    reading a large artifact index several times slower. Fields are set here, once, never again."""
+    record = object.__new__(cls)
+    record.__dict__.update(values)
+    return record
+
+
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -173,7 +242,7 @@ def _short(value: Any) -> str:
 
 # -- the records ----------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@record
 class FrameRecord(Record):
     """One level of a task's foreach stack: the split step and task, the item's index, the width."""
 
@@ -190,7 +259,7 @@ class FrameRecord(Record):
         return self.task.rsplit("/", 1)[-1]
 
 
-@dataclass(frozen=True)
+@record
 class ArtifactEntry(Record):
     """One name of a task's artifact index: where the value is and how it was encoded.
 
@@ -215,14 +284,28 @@ class ArtifactEntry(Record):
 
     @classmethod
     def from_json(cls, data: Any, where: str = "(artifact entry)") -> "ArtifactEntry":
-        if not isinstance(data, dict):
+        # A join or a long flow reads thousands of entries: one pass over the keys, no generic
+        # machinery (the entries of an index are all read, most of them only passed on).
+        if type(data) is not dict:
             raise damaged(where, "An artifact entry holds %s, not a JSON object." % type(data).__name__)
-        entry = super().from_json({k: v for k, v in data.items() if k != "inline"}, where)
-        if "inline" in data:
-            entry = dataclasses.replace(entry, inline=data["inline"], is_inline=True)
-        elif not entry.sha:
+        values = dict(_ENTRY_DEFAULTS)
+        extra: Dict[str, Any] = {}
+        for key, raw in data.items():
+            if key in _ENTRY_FIELDS:
+                if raw is not None:
+                    values[key] = raw
+            elif key == "inline":
+                values["inline"], values["is_inline"] = raw, True
+            else:
+                extra[key] = raw
+        values["extra"] = extra
+        for key in ("encoding", "version", "size"):
+            if type(values[key]) is not _ENTRY_TYPES[key]:
+                raise damaged(where, "Its field '%s' should be %s, but it is %s: %s." % (
+                    key, _ENTRY_TYPES[key].__name__, type(values[key]).__name__, _short(values[key])))
+        if not values["is_inline"] and not values["sha"]:
             raise damaged(where, "An artifact entry has neither a blob address ('sha') nor an inline value.")
-        return entry
+        return _filled(cls, values)
 
     def to_json(self) -> Dict[str, Any]:
         out: Dict[str, Any] = {"encoding": self.encoding, "version": self.version,
@@ -245,6 +328,12 @@ class ArtifactEntry(Record):
         return ("blob", self.sha)
 
 
+_ENTRY_FIELDS = frozenset(("encoding", "version", "type", "r_class", "sha", "hash", "size"))
+_ENTRY_TYPES = {"encoding": str, "version": int, "size": int}
+_ENTRY_DEFAULTS = {"encoding": "", "version": 1, "type": None, "r_class": None, "sha": None,
+                   "hash": None, "size": 0, "inline": None, "is_inline": False}
+
+
 def artifact_index_from_json(data: Any, where: str) -> Dict[str, ArtifactEntry]:
     """A task's ``artifacts.json`` as ``{name: ArtifactEntry}``."""
     if not isinstance(data, dict):
@@ -259,7 +348,7 @@ def artifact_index_to_json(index: Mapping[str, Any]) -> Dict[str, Any]:
             for name, entry in index.items()}
 
 
-@dataclass(frozen=True)
+@record
 class AttemptError(Record):
     """``attempt-N/error.json``: why one attempt of a task failed."""
 
@@ -281,7 +370,7 @@ class AttemptError(Record):
         return "%s: %s" % (self.type, lines[0] if lines else "")
 
 
-@dataclass(frozen=True)
+@record
 class TaskRecord(Record):
     """``task.json``: a task's place in the run and the outcome of its attempt.
 
@@ -327,7 +416,7 @@ class TaskRecord(Record):
         return self.foreach_stack[-1].index if self.foreach_stack else None
 
 
-@dataclass(frozen=True)
+@record
 class RunRecord(Record):
     """``run.json``: what a run was started with, and how it ended.
 
@@ -392,7 +481,7 @@ class RunRecord(Record):
         return tuple(self.graph.get("steps") or ())
 
 
-@dataclass(frozen=True)
+@record
 class UserTags(Record):
     """``tags.json``: a run's user tags once edited with ``tag add|remove``."""
 

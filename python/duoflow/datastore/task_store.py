@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, Mapping, Optional
+from typing import Dict, Iterable, Mapping, Optional
 
 from ..exceptions import DatastoreError
 from .records import (FORMAT, ArtifactEntry, AttemptError, TaskRecord, artifact_index_from_json,
@@ -54,13 +54,17 @@ class TaskStore:
         return info is not None and info.status != "running"  # "running": the final record was lost
 
     def finish(self, info: TaskRecord, artifacts: Optional[Mapping[str, ArtifactEntry]] = None,
-               artifacts_of: Optional["TaskStore"] = None, started: bool = False) -> None:
+               artifacts_of: Optional["TaskStore"] = None, started: bool = False,
+               stored: Optional[Iterable[str]] = None) -> None:
         """Write the artifact index (or share ``artifacts_of``'s, for a clone) and the task
         metadata, then DONE, which records the sizes of what it vouches for (see :meth:`is_done`).
 
         Readers use the artifact index only once DONE exists, so it needs no temp file; DONE is
         created last, after the rest is complete. ``started``: :meth:`start` wrote a task.json
         that readers may be looking at, so it is replaced atomically (a clone has none).
+        ``stored``: the names whose values this task stored (default: every artifact); DONE
+        vouches for their blobs only, since a blob passed on from a parent is the parent's, and
+        its DONE vouched for it (a long flow passes on hundreds).
         """
         self.storage.make_dirs(self.key)
         index_key, info_key = self.key + "/artifacts.json", self.key + "/task.json"
@@ -76,7 +80,9 @@ class TaskStore:
         sizes = None
         if not self.storage.durable_writes:
             # A clone's blobs are its origin's, whose DONE was checked when the resume chose it.
-            sizes = {} if artifacts_of is not None else self._blob_sizes(artifacts or {})
+            artifacts = artifacts or {}
+            own = artifacts if stored is None else {n: artifacts[n] for n in stored if n in artifacts}
+            sizes = {} if artifacts_of is not None else self._blob_sizes(own)
             sizes.update({index_key: self.storage.size(index_key), info_key: len(record)})
         self.storage.publish_marker(self.key + "/DONE", sizes)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from ..current import current
 from ..datastore.artifacts import store_value
-from ..datastore.records import AttemptError, TaskRecord
+from ..datastore.records import ArtifactEntry, AttemptError, TaskRecord
 from ..datastore.task_reader import TaskReader
 from ..exceptions import DuoflowError, ForeachError, TransitionError
 from ..graph.model import Node
@@ -66,8 +66,9 @@ def execute_task(run: RunContext, request: TaskRequest) -> int:
             _clear_catch_var(flow, node)
         _check_transition(node, state)
         num_splits = _check_foreach(flow, node, run)
-        artifacts = _persist(flow, state, run)
-        store.finish(_task_info(run, request, node, stack, num_splits, started), artifacts, started=True)
+        artifacts, stored = _persist(flow, state, run)
+        store.finish(_task_info(run, request, node, stack, num_splits, started), artifacts, started=True,
+                     stored=stored)
         return 0
     except BaseException as exc:  # the task's process ends here whatever happened
         _report_failure(store, request, exc)
@@ -137,11 +138,13 @@ def _check_foreach(flow: Any, node: Node, run: RunContext) -> Optional[int]:
     return count
 
 
-def _persist(flow: Any, state: TaskState, run: RunContext) -> Dict[str, dict]:
-    """The task's artifact index: inherited references, new values, and changed loaded values."""
+def _persist(flow: Any, state: TaskState, run: RunContext) -> Tuple[Dict[str, ArtifactEntry], List[str]]:
+    """The task's artifact index (inherited references, new values, and changed loaded values),
+    and the names whose values this task stored."""
     blobs = run.flow_store.blobs
     index = {name: entry for name, (entry, _) in state.inherited.items()}
     new = flow._new_artifacts()
+    stored = list(new)
     for name, value in new.items():
         index[name] = store_value(blobs, name, value)
     # A value read from a parent and changed in place (self.items.append(x)) is stored too
@@ -153,7 +156,8 @@ def _persist(flow: Any, state: TaskState, run: RunContext) -> Dict[str, dict]:
         entry = store_value(blobs, name, value)
         if _content_key(entry) != _content_key(index[name]):
             index[name] = entry
-    return index
+            stored.append(name)
+    return index, stored
 
 
 def _may_have_changed(value: Any) -> bool:

@@ -50,27 +50,52 @@ DEFAULT_RULES: Tuple[str, ...] = (
 )
 
 
-def _compile(patterns: Tuple[str, ...]):
-    """One regular expression per kind of entry: folders are matched by every pattern, files
-    only by those without a trailing "/"."""
-    def joined(items):
-        return re.compile("|".join("(?:%s)" % fnmatch.translate(p) for p in items))
+class _NameRules:
+    """Name patterns sorted by how they can be matched: exact names in a set, ``*suffix`` and
+    ``prefix*`` with ``str.endswith``/``startswith``, and the few others with one regular
+    expression compiled on first use. Every run snapshots its code, and compiling all the
+    patterns into one expression cost each run 2-3 ms before it read a single file."""
 
-    return (joined([p for p in patterns if not p.endswith("/")]),
-            joined([p.rstrip("/") for p in patterns]))
+    def __init__(self, patterns: Tuple[str, ...]):
+        self.exact = set()
+        suffixes, prefixes, others = [], [], []
+        for pattern in patterns:
+            body = pattern[1:] if pattern.startswith("*") else pattern[:-1] if pattern.endswith("*") else pattern
+            if not any(c in body for c in "*?["):
+                if pattern.startswith("*"):
+                    suffixes.append(body)
+                elif pattern.endswith("*"):
+                    prefixes.append(body)
+                else:
+                    self.exact.add(pattern)
+            else:
+                others.append(pattern)
+        self.suffixes, self.prefixes, self.others = tuple(suffixes), tuple(prefixes), others
+        self._regex = None
+
+    def match(self, name: str) -> bool:
+        if name in self.exact or name.endswith(self.suffixes) or name.startswith(self.prefixes):
+            return True
+        if not self.others:
+            return False
+        if self._regex is None:
+            self._regex = re.compile("|".join("(?:%s)" % fnmatch.translate(p) for p in self.others))
+        return self._regex.match(name) is not None
 
 
-_FILE_RE, _DIR_RE = _compile(DEFAULT_RULES)
+# Folders are matched by every pattern, files only by those without a trailing "/".
+_FILE_RULES = _NameRules(tuple(p for p in DEFAULT_RULES if not p.endswith("/")))
+_DIR_RULES = _NameRules(tuple(p.rstrip("/") for p in DEFAULT_RULES))
 
 
 def default_rule(name: str, is_dir: bool) -> Optional[str]:
     """The built-in pattern that leaves out a file or folder of this name, or None."""
-    if not (_DIR_RE if is_dir else _FILE_RE).match(name):
+    if not (_DIR_RULES if is_dir else _FILE_RULES).match(name):
         return None
     for pattern in DEFAULT_RULES:  # which one, for the listing (rare: only when one matched)
         if (is_dir or not pattern.endswith("/")) and fnmatch.fnmatchcase(name, pattern.rstrip("/")):
             return pattern
-    return None  # pragma: no cover - the joined expression and the loop agree
+    return None  # pragma: no cover - the sorted rules and the loop agree
 
 
 class IgnoreFile:

@@ -10,7 +10,7 @@ import signal
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional
 
 from .. import __version__, config
 from ..datastore.artifacts import store_value
@@ -25,9 +25,11 @@ from ..graph.validate import validate
 from .context import RunContext
 from .display import make_display
 from .launcher import ForkLauncher, SpawnLauncher
-from .resume import Cloner, ResumePlan
 from .scheduler import Scheduler
 from .task import WARM_MODULES
+
+if TYPE_CHECKING:  # a resume loads its module (and the read layer) when it starts
+    from .resume import ResumePlan
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED = 0, 1, 130
 RECORDED_PACKAGES = ("boto3",)  # besides WARM_MODULES
@@ -104,7 +106,11 @@ def start_run(flow_cls, graph: FlowGraph, options: RunOptions, resume: Optional[
         graph.name, run_id, options.datastore_root, options.launcher, options.max_workers))
     launcher = _make_launcher(run, options)
     _warm_up_codecs()
-    cloner = Cloner(flow_store, run_id, resume) if resume else None
+    cloner = None
+    if resume:
+        from .resume import Cloner
+
+        cloner = Cloner(flow_store, run_id, resume)
     scheduler = Scheduler(run, launcher, display, options.max_workers, cloner, options.keep_going)
     status, code = "failed", EXIT_FAILED
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}

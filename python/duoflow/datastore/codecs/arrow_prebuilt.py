@@ -15,12 +15,18 @@ artifacts): a frame changed in place after registering would be stored as it was
 from __future__ import annotations
 
 import weakref
-from typing import Any, Dict, NamedTuple, Optional
+from typing import Any, Dict, Optional
 
 
-class Prebuilt(NamedTuple):
-    table: Any  # pyarrow.Table, schema and pandas metadata as from_pandas makes them
-    markers: Dict[str, str]  # what object_markers(frame) gives
+class Prebuilt:
+    """A frame's Arrow table and its object markers (a plain class: a ``typing.NamedTuple``
+    costs every run a millisecond to define, and this module is loaded by every run)."""
+
+    __slots__ = ("table", "markers")
+
+    def __init__(self, table: Any, markers: Dict[str, str]):
+        self.table = table      # pyarrow.Table, schema and pandas metadata as from_pandas makes them
+        self.markers = markers  # what object_markers(frame) gives
 
 
 _TABLES: Dict[int, tuple] = {}

@@ -198,8 +198,15 @@ class Record:
         return out
 
     def replace(self, **changes: Any):
-        """A copy with ``changes`` applied (records never change in place)."""
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes`` applied (records never change in place). A resume makes one
+        per cloned task, so this copies the fields directly instead of going through
+        ``dataclasses.replace``."""
+        values = dict(self.__dict__)
+        unknown = [name for name in changes if name not in values]
+        if unknown:
+            raise TypeError("%s has no field %s" % (type(self).__name__, ", ".join(map(repr, unknown))))
+        values.update(changes)
+        return _filled(type(self), values)
 
 
 def _convert_nested(nested: Tuple[type, str], raw: Any, where: str) -> Any:

@@ -34,9 +34,14 @@ class LocalStorage(Storage):
 
     def __init__(self, root: str):
         self.root = os.path.abspath(root)
+        # Keys are "/"-separated: where that is the path separator too, a path is one
+        # concatenation (a resume or a wide join asks for thousands).
+        self._prefix = self.root.rstrip(os.sep) + os.sep if os.sep == "/" else None
 
     def path(self, key: str) -> str:
         """Absolute file path of ``key``."""
+        if self._prefix is not None:
+            return self._prefix + key if key else self.root
         return os.path.join(self.root, *key.split("/"))
 
     # -- writing ---------------------------------------------------------------------------

@@ -81,7 +81,9 @@ def _frames():
     import rowlib
 
     frames = [rowlib.expected(r) for r in rowlib.load_rows()]
-    frames = [f for f in frames if isinstance(f, pd.DataFrame)]
+    # Data frames stored as Arrow (a frame of complex numbers is pickled: no Arrow path to test).
+    frames = [f for f in frames if isinstance(f, pd.DataFrame)
+              and not any(pd.api.types.is_complex_dtype(t) for t in f.dtypes)]
     n = 200
     frames.append(pd.DataFrame({
         "d": pd.array(np.where(np.arange(n) % 3 == 0, np.nan, np.arange(n) / 7), dtype="Float64"),
@@ -101,8 +103,7 @@ def test_arrow_columns_give_the_wire_of_the_pandas_frame(frame):
     from duoflow.datastore.codecs import decode_value, encode_value
 
     encoded = encode_value(frame)
-    if encoded.encoding != "arrow":
-        pytest.skip("not stored as Arrow")
+    assert encoded.encoding == "arrow"
     table = pa.ipc.open_stream(pa.py_buffer(encoded.payload)).read_all()
     wire = table_wire(table)
     if wire is None:

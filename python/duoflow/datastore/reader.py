@@ -12,7 +12,8 @@ Reading never writes, and never starts anything.
 from __future__ import annotations
 
 import re
-from typing import Iterator, List, NamedTuple, Optional
+from collections import namedtuple
+from typing import Iterator, List, Optional
 
 from ..exceptions import NotFoundError, UsageError
 from ..graph.model import FlowGraph
@@ -47,12 +48,13 @@ def check_step_name(value: object) -> str:
     return str(value)
 
 
-class RunListing(NamedTuple):
-    """One entry of a flow's run list: the record, or why it could not be read."""
+class RunListing(namedtuple("RunListing", "run_id record damage", defaults=(None,))):
+    """One entry of a flow's run list: ``run_id``, its ``record`` (a :class:`RunRecord`, None
+    when damaged) and ``damage`` (the :class:`DamagedRecordError` that says why it could not be
+    read, else None). A plain ``collections.namedtuple``: a ``typing.NamedTuple`` here would
+    compile its annotations at every start."""
 
-    run_id: str
-    record: Optional[RunRecord]
-    damage: Optional[DamagedRecordError] = None
+    __slots__ = ()
 
     @property
     def damaged(self) -> bool:

@@ -9,7 +9,8 @@ and act. ``tests/python/unit/`` checks every decision in-process.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
+from collections import namedtuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 from ..datastore.records import FrameRecord
 from ..decorators import timeout_seconds
@@ -23,13 +24,15 @@ from .context import TaskRequest
 RETRY, CATCH, FAIL = "retry", "catch", "fail"
 
 
-class AfterFailure(NamedTuple):
+class AfterFailure(namedtuple("AfterFailure", "action wait", defaults=(0.0,))):
     """What to do once an attempt failed: ``RETRY`` after ``wait`` seconds, run the step's
-    ``CATCH`` fallback, or ``FAIL`` the task for good (a named tuple: defined in a fraction of
-    the time a frozen dataclass takes, which every run pays at start-up)."""
+    ``CATCH`` fallback, or ``FAIL`` the task for good.
 
-    action: str
-    wait: float = 0.0
+    A plain ``collections.namedtuple``: a ``typing.NamedTuple`` in a module with postponed
+    annotations compiles each field's annotation when the class is made, which every run would
+    pay at start-up."""
+
+    __slots__ = ()
 
 
 def after_failure(node: Node, attempt: int, catch_fallback: bool) -> AfterFailure:
@@ -84,13 +87,13 @@ def _signal_name(number: int) -> str:
 
 # -- fan-out and joins --------------------------------------------------------------------------
 
-class NewTask(NamedTuple):
-    """A task to queue: its step, its parents' ``step/task`` paths and its foreach index (a named
-    tuple: a 1,000-way foreach makes 1,000 of them, and tuples are the cheapest to make)."""
+class NewTask(namedtuple("NewTask", "step inputs split_index", defaults=(None,))):
+    """A task to queue: its ``step``, its parents' ``step/task`` paths (``inputs``, a tuple) and
+    its foreach index (``split_index``). A named tuple: a 1,000-way foreach makes one per item,
+    and tuples are the cheapest to make (a plain ``collections.namedtuple``, see
+    :class:`AfterFailure`)."""
 
-    step: str
-    inputs: Tuple[str, ...]
-    split_index: Optional[int] = None
+    __slots__ = ()
 
 
 def check_fan_out(step: str, var: str, count: int, limit: int) -> None:

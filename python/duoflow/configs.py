@@ -173,6 +173,7 @@ class Config:
             raise UsageError("Config '%s' is assigned to the reserved attribute '%s'"
                              % (self._config_name, attr), hint="Rename the attribute.")
         object.__setattr__(self, "_config_attr", attr)
+        owner._duoflow_has_configs = True  # FlowSpec documents the flag
 
     # -- inside a step: the value -----------------------------------------------------------
     def __get__(self, obj, owner=None):

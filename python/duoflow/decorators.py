@@ -8,6 +8,7 @@ command line, or from an R flow's spec.
 from __future__ import annotations
 
 import ast
+import sys
 from typing import Any, Callable, Dict, Tuple
 
 from .exceptions import UsageError
@@ -83,6 +84,8 @@ REMOTE_DECORATORS = ("batch", "kubernetes", "pypi", "pypi_base", "conda", "conda
                      "parallel", "pytorch_parallel", "airflow_internal", "argo_workflows_internal",
                      "step_functions_internal", "unbounded_test_foreach_internal")
 SPECS.update({name: ({}, _no_check) for name in REMOTE_DECORATORS})
+# Step decorators a step may carry more than once (@card, one per id, as in Metaflow).
+MULTIPLE = ("card",)
 
 
 def timeout_seconds(attrs: Dict[str, Any]) -> float:
@@ -125,13 +128,15 @@ class PendingDecorator(Decorator):
 
 def _make_step_decorator(name: str) -> Callable:
     def decorator(func: Callable = None, **attributes: Any):
-        from .configs import has_delayed  # only flows with Config need it
-
-        deco = PendingDecorator(name, attributes) if has_delayed(attributes) else normalize(name, attributes)
+        # A config value (Config, config_expr) exists only once duoflow.configs is loaded: a flow
+        # without configs never loads it here.
+        configs = sys.modules.get("duoflow.configs")
+        delayed = configs is not None and configs.has_delayed(attributes)
+        deco = PendingDecorator(name, attributes) if delayed else normalize(name, attributes)
 
         def apply(f: Callable) -> Callable:
             existing = getattr(f, "_duoflow_decorators", [])
-            if name != "card" and any(d.name == name for d in existing):  # cards: one per id, as in Metaflow
+            if name not in MULTIPLE and any(d.name == name for d in existing):
                 raise UsageError("@%s is applied twice to step '%s'" % (name, f.__name__))
             f._duoflow_decorators = existing + [deco]
             return f

@@ -85,9 +85,9 @@ def given_flow_decorators(cls) -> List[Decorator]:
 
 def flow_decorators(cls) -> List[Decorator]:
     """The flow decorators with their defaults filled in and config expressions evaluated."""
-    import sys
-
-    configs = sys.modules.get("duoflow.configs")  # loaded by any flow that has a Config
+    configs = None
+    if getattr(cls, "_duoflow_has_configs", False):
+        from . import configs
     result = []
     for deco in given_flow_decorators(cls):
         attrs = dict(deco.attributes)

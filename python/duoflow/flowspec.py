@@ -43,6 +43,9 @@ class FlowSpec:
     # Steps may change artifacts they read in place (self.items.append(x)); the task then
     # stores the changed value. Flows whose steps only ever see copies turn this off.
     _values_change_in_place = True
+    # Set on a flow class by each Config it declares (Config.__set_name__): whether there are
+    # configs to read, asked before anything of duoflow.configs is loaded.
+    _duoflow_has_configs = False
 
     def __init__(self, use_cli: bool = True):
         if use_cli:

@@ -13,7 +13,6 @@ a task started afresh (``step``) restores ``current``'s fields from the run reco
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any, Dict, List, Optional, Sequence
 
 from . import config
@@ -32,14 +31,14 @@ def run_additions(flow_cls, graph, root: str, with_decorators: Sequence[str],
     ``@exit_hook``, and ``--branch``/``--production`` without ``@project``.
     """
     decorators = flow_decorators(flow_cls)
-    refuse_remote_decorators(flow_cls._graph(), decorators, with_decorators)
+    refuse_remote_decorators(graph, decorators, with_decorators)
     check_exit_hooks(decorators)
     project = project_facts(decorators, graph.name, config.username(), branch, production)
     configs = config_values_if_any(flow_cls)
     record: Dict[str, Any] = {"flow_decorators": tuple(decorator_record(decorators))}
     if project is not None:
         record["project"] = project.to_json()
-        current._set_run_facts(project.to_json())  # forked tasks inherit it
+        current._set_run_facts(record["project"])  # forked tasks inherit it
     if configs:
         record["configs"] = jsonable(configs)
     additions: Dict[str, Any] = {"record": record, "system_tags": project.system_tags() if project else [],
@@ -53,9 +52,8 @@ def run_additions(flow_cls, graph, root: str, with_decorators: Sequence[str],
 
 
 def config_values_if_any(flow_cls) -> Dict[str, Any]:
-    """The flow's config values by attribute ({} for a flow without configs, which never
-    imported :mod:`duoflow.configs`: nothing to load then)."""
-    if "duoflow.configs" not in sys.modules:
+    """The flow's config values by attribute ({} for a flow without configs: nothing to load)."""
+    if not getattr(flow_cls, "_duoflow_has_configs", False):
         return {}
     from .configs import config_values
 

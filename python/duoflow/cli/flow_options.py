@@ -11,7 +11,6 @@ does.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any, Dict, Sequence
 
 import click
@@ -57,8 +56,8 @@ def resolve_from_argv(flow_cls, flow_file: str, argv: Sequence[str], commands: S
     """Read the flow's configs (given in argv before the command, else their defaults) before
     its graph is built."""
     given = scan_config_args(argv, commands)
-    if not any(given.values()) and "duoflow.configs" not in sys.modules:
-        return  # a flow with a Config has imported it
+    if not any(given.values()) and not getattr(flow_cls, "_duoflow_has_configs", False):
+        return  # no Config, none given: nothing to read
     from ..configs import flow_configs, resolve_configs
 
     if any(given.values()) or flow_configs(flow_cls):

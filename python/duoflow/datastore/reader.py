@@ -11,7 +11,6 @@ Reading never writes, and never starts anything.
 
 from __future__ import annotations
 
-import re
 from collections import namedtuple
 from typing import Iterator, List, Optional
 
@@ -22,31 +21,8 @@ from ..util.suggest import did_you_mean
 from .flow_store import FlowStore
 from .records import DamagedRecordError, RunRecord
 from .run_info import FINISHED_STATUSES, run_status, user_tags
+from .ids import ID_PATTERN as _ID, check_id, check_step_name
 from .task_reader import TaskReader
-
-# Run and task ids are what the datastore names directories with: letters, digits, '_' and '-'
-# (never '.', '..' or a '/', which would read records outside the run).
-_ID = re.compile(r"[A-Za-z0-9_-]+\Z")
-
-
-def check_id(kind: str, value: object) -> str:
-    """``value`` as a run or task id, or a :class:`UsageError` saying why it cannot be one."""
-    text = str(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
-    if text is None or not _ID.match(text):
-        raise UsageError("%r is not a %s id" % (value, kind),
-                         ["A %s id is made of letters, digits, '_' and '-' (e.g. %s)."
-                          % (kind, "1700000000000000" if kind == "run" else "3")],
-                         "Copy the id from the runs command or from the client (run.id, task.id).")
-    return text
-
-
-def check_step_name(value: object) -> str:
-    """``value`` as a step name, or a :class:`UsageError`."""
-    if not is_valid_name(value):
-        raise UsageError("%r is not a step name" % (value,),
-                         ["Step names are Python identifiers, such as start, train or end."])
-    return str(value)
-
 
 class RunListing(namedtuple("RunListing", "run_id record damage", defaults=(None,))):
     """One entry of a flow's run list: ``run_id``, its ``record`` (a :class:`RunRecord`, None

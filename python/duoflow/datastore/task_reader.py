@@ -8,7 +8,10 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from .artifacts import load_value, missing_artifact
-from .records import ArtifactEntry, AttemptError, FrameRecord, TaskRecord
+from ..exceptions import UsageError
+from ..graph.names import is_valid_name
+from .ids import check_id, check_step_name
+from .records import ArtifactEntry, AttemptError, FrameRecord, TaskRecord, damaged
 
 # A clone of a clone of ...: resume after resume. Follow at most this many hops to the task that
 # really ran (a cycle can only come from a hand-edited store).
@@ -111,12 +114,14 @@ class TaskReader:
             origin = reader.info.origin
             if not origin:
                 return reader
-            flow, run_id, step, task_id = origin.split("/")
+            flow, run_id, step, task_id = _origin_parts(reader, origin)
             flow_store = reader.flow_store
             if flow != flow_store.flow:
                 flow_store = type(flow_store)(flow_store.storage, flow)
             reader = TaskReader(flow_store, run_id, step, task_id)
-        return reader
+        raise damaged(self.flow_store.where(self.store.key + "/task.json"),
+                      "Its chain of origins is longer than %d tasks: the records point at each "
+                      "other in a loop." % MAX_ORIGIN_HOPS)
 
     def log(self, stream: str, attempt: Optional[int] = None) -> bytes:
         """One stream (``stdout``/``stderr``) of an attempt (default: the one that counts) of the
@@ -158,6 +163,20 @@ class TaskReader:
         if name not in self._values:
             self._values[name] = load_value(self.flow_store.blobs, name, self.entry(name), self.pathspec)
         return self._values[name]
+
+
+def _origin_parts(reader: TaskReader, origin: str):
+    """``(flow, run_id, step, task_id)`` of a clone's ``origin``, each checked like a pathspec's
+    (an origin of ``F/../start/1`` would read outside the runs); a bad one is a damaged record."""
+    parts = origin.split("/")
+    try:
+        if len(parts) != 4 or not is_valid_name(parts[0]):
+            raise ValueError("not Flow/run/step/task")
+        check_id("run", parts[1]), check_step_name(parts[2]), check_id("task", parts[3])
+    except (ValueError, UsageError) as exc:
+        where = reader.flow_store.where(reader.store.key + "/task.json")
+        raise damaged(where, "Its origin %r is not a task pathspec (%s)." % (origin, str(exc).splitlines()[0])) from None
+    return parts
 
 
 def foreach_item(flow_store, run_id: str, frame: FrameRecord, foreach_var: str,

@@ -120,3 +120,26 @@ def test_attempt_error_summary_line():
 
 def test_user_tags_record():
     assert UserTags.from_json({"tags": ["a", "b"]}).tags == ("a", "b")
+
+
+@pytest.mark.parametrize("origin", ["F/../start/1", "F/1/start", "F/1/not-a-step/2", "F/1/start/../../x"])
+def test_a_clone_whose_origin_is_not_a_task_pathspec_is_a_damaged_record(tmp_path, origin):
+    from duoflow.datastore.flow_store import open_flow_store
+    from duoflow.datastore.task_reader import TaskReader
+
+    store = open_flow_store(str(tmp_path), "F")
+    clone = TaskReader(store, "2", "start", "1", info=TaskRecord(origin=origin), finished=True)
+    with pytest.raises(DamagedRecordError, match="is not a task pathspec") as caught:
+        clone.origin()
+    assert str(tmp_path / "F" / "runs" / "2" / "start" / "1" / "task.json") in caught.value.format()
+
+
+def test_a_loop_of_origins_is_a_damaged_record(tmp_path):
+    from duoflow.datastore.flow_store import open_flow_store
+    from duoflow.datastore.task_reader import TaskReader
+
+    store = open_flow_store(str(tmp_path), "F")
+    task = store.task("2", "start", "1")
+    task.finish(TaskRecord(flow="F", run_id="2", step="start", task_id="1", origin="F/2/start/1"))
+    with pytest.raises(DamagedRecordError, match="loop"):
+        TaskReader(store, "2", "start", "1").origin()

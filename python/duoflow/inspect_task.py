@@ -16,9 +16,10 @@ DUMP_LOAD_LIMIT = 1024 * 1024
 def pick_attempt(task: TaskReader, attempt: Optional[int]) -> int:
     """The requested attempt, or the one that counts; a clear error when it does not exist."""
     attempts = task.attempts()
-    latest = task.latest_attempt_started()
+    record = task.info if task.finished else task.store.read_info()  # one read of task.json
+    latest = record.attempt if record is not None else (attempts[-1] if attempts else 0)
     if attempt is None:
-        if not attempts and task.store.read_info() is None:
+        if record is None and not attempts:
             raise NotFoundError("Task %s has not started an attempt yet" % task.pathspec)
         return latest
     if attempt not in attempts and attempt != latest:

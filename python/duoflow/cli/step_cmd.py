@@ -24,8 +24,9 @@ def make(env) -> click.Command:
         opts = shared(ctx, kwargs)
         root = resolve_root(opts["datastore_root"], env.flow_file, datastore=opts.get("datastore"), create=False)
         flow_store = open_flow_store(root, env.flow_cls._graph().name)
-        run = load_run_context(env.flow_cls, flow_store, run_id)
-        restore_run_facts(flow_store.read_run(run_id))
+        info = flow_store.read_run(run_id)  # read once: the context and current's facts
+        run = load_run_context(env.flow_cls, flow_store, run_id, info)
+        restore_run_facts(info)
         if step_name not in run.graph:
             raise UsageError("This flow has no step '%s'" % step_name)
         paths = [p for p in (input_paths or "").split(",") if p]

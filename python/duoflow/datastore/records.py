@@ -335,10 +335,10 @@ class ArtifactEntry(Record):
         return ("blob", self.sha)
 
 
-_ENTRY_FIELDS = frozenset(("encoding", "version", "type", "r_class", "sha", "hash", "size"))
-_ENTRY_TYPES = {"encoding": str, "version": int, "size": int}
-_ENTRY_DEFAULTS = {"encoding": "", "version": 1, "type": None, "r_class": None, "sha": None,
-                   "hash": None, "size": 0, "inline": None, "is_inline": False}
+# ArtifactEntry.from_json's tables, from the class itself (a field added there is read here too).
+_ENTRY_TYPES = ArtifactEntry._TYPES
+_ENTRY_DEFAULTS = ArtifactEntry._plan()[2]
+_ENTRY_FIELDS = frozenset(_ENTRY_DEFAULTS) - {"inline", "is_inline"}
 
 
 def artifact_index_from_json(data: Any, where: str) -> Dict[str, ArtifactEntry]:

@@ -68,10 +68,12 @@ class TaskStore:
         """
         self.storage.make_dirs(self.key)
         index_key, info_key = self.key + "/artifacts.json", self.key + "/task.json"
+        index = None
         if artifacts_of is not None:
             self.storage.link_unpublished(artifacts_of.key + "/artifacts.json", index_key)
         else:
-            self.storage.write_unpublished(index_key, json_bytes(artifact_index_to_json(artifacts or {})))
+            index = json_bytes(artifact_index_to_json(artifacts or {}))
+            self.storage.write_unpublished(index_key, index)
         record = json_bytes(info.replace(format=FORMAT).to_json())
         if started:
             self.storage.write(info_key, record)
@@ -79,11 +81,13 @@ class TaskStore:
             self.storage.write_unpublished(info_key, record)
         sizes = None
         if not self.storage.durable_writes:
-            # A clone's blobs are its origin's, whose DONE was checked when the resume chose it.
-            artifacts = artifacts or {}
-            own = artifacts if stored is None else {n: artifacts[n] for n in stored if n in artifacts}
-            sizes = {} if artifacts_of is not None else self._blob_sizes(own)
-            sizes.update({index_key: self.storage.size(index_key), info_key: len(record)})
+            if index is None:  # a clone: its blobs are its origin's, whose DONE the resume checked
+                sizes = {index_key: self.storage.size(index_key)}
+            else:
+                artifacts = artifacts or {}
+                own = artifacts if stored is None else {n: artifacts[n] for n in stored if n in artifacts}
+                sizes = dict(self._blob_sizes(own), **{index_key: len(index)})
+            sizes[info_key] = len(record)
         self.storage.publish_marker(self.key + "/DONE", sizes)
 
     def _blob_sizes(self, artifacts: Mapping[str, ArtifactEntry]) -> Dict[str, int]:

@@ -244,11 +244,13 @@ def _write_text(path: str, text: str) -> None:
     os.replace(tmp, path)
 
 
-def load_run_context(flow_cls, flow_store: FlowStore, run_id: str) -> RunContext:
-    """Rebuild a run's context from run.json (what ``step`` does in a fresh process)."""
+def load_run_context(flow_cls, flow_store: FlowStore, run_id: str,
+                     info: Optional[RunRecord] = None) -> RunContext:
+    """Rebuild a run's context from run.json (what ``step`` does in a fresh process); ``info``:
+    the run's record when the caller has read it already."""
     from ..datastore.artifacts import load_value
 
-    info = flow_store.read_run(run_id)
+    info = info or flow_store.read_run(run_id)
     graph = checked_graph(flow_cls, list(info.with_decorators))
     entries = dict(info.parameter_artifacts)
     parameters = {name: load_value(flow_store.blobs, name, entry, "run %s/%s" % (flow_store.flow, run_id))

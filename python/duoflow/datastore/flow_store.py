@@ -12,7 +12,7 @@ Layout (docs/architecture.md)::
 from __future__ import annotations
 
 import time
-from typing import Any, List, Optional, Type, TypeVar
+from typing import List, Optional, Type, TypeVar
 
 from ..exceptions import NotFoundError
 from ..graph.names import is_valid_name

@@ -18,11 +18,8 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from .buffers import arrow_values, null_mask, numbers_bytes, strings_block_arrow
-from .to_r import CANONICAL_NULLABLE, _posix_wire, _vector_wire, factor_wire, strings_field
+from .to_r import CANONICAL_NULLABLE, NULLABLE_NUMPY, _posix_wire, _vector_wire, factor_wire, strings_field
 
-NULLABLE_NUMPY = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
-                  "UInt8": "uint8", "UInt16": "uint16", "UInt32": "uint32", "UInt64": "uint64",
-                  "Float32": "float32", "Float64": "float64"}
 PLAIN_NUMPY = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                "float32", "float64"}
 STRING_NUMPY = {"object", "str", "string"}

@@ -25,7 +25,7 @@ attributes becomes a Python scalar.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from .buffers import mask_from_positions, numbers_from_bytes, strings_from_block, strings_list
 
@@ -114,8 +114,6 @@ def _as_list(value: Any) -> List[Any]:
 
 
 def _values_and_mask(wire: Dict[str, Any]):
-    import numpy as np
-
     rtype = wire["type"]
     if rtype == "character":
         array, mask = _string_array(wire)

@@ -17,6 +17,10 @@ from .buffers import numbers_bytes, positions_bytes, strings_block
 INT32_MIN, INT32_MAX = -(2 ** 31) + 1, 2 ** 31 - 1
 # The pandas dtypes R's logical, integer and double columns with NA become (convert.py).
 CANONICAL_NULLABLE = ("boolean", "Int32", "Float64")
+# pandas' NA-able dtypes and the numpy dtype of their values.
+NULLABLE_NUMPY = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
+                  "UInt8": "uint8", "UInt16": "uint16", "UInt32": "uint32", "UInt64": "uint64",
+                  "Float32": "float32", "Float64": "float64"}
 
 
 def to_wire(value: Any) -> Dict[str, Any]:
@@ -338,7 +342,6 @@ def strings_field(values) -> Any:
 
 def _series_values_wire(series) -> Optional[Dict[str, Any]]:
     """The wire of a Series' values (no names): nullable dtypes keep NA, dates and times keep time."""
-    import numpy as np
     import pandas as pd
 
     dtype = series.dtype
@@ -359,9 +362,7 @@ def _series_values_wire(series) -> Optional[Dict[str, Any]]:
         days = pa.array(series.to_numpy(), type=pa.date32(), from_pandas=True).to_numpy(zero_copy_only=False)
         return _dates_wire(days, mask)
     if isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(dtype, pd.StringDtype):
-        numpy_kind = {"boolean": "bool", "Int8": "int8", "Int16": "int16", "Int32": "int32", "Int64": "int64",
-                      "UInt8": "uint8", "UInt16": "uint16", "UInt32": "uint32", "UInt64": "uint64",
-                      "Float32": "float32", "Float64": "float64"}.get(str(dtype))
+        numpy_kind = NULLABLE_NUMPY.get(str(dtype))
         if numpy_kind is None:
             return None
         values = series.to_numpy(dtype=numpy_kind, na_value=0 if numpy_kind != "bool" else False)
